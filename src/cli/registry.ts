@@ -1,0 +1,8 @@
+// Every command, in the order `bridle --help` lists them. Each lives in its own file under
+// ./commands; adding one is one import and one entry here.
+import type { Command } from './command.js';
+import { sandboxCommand } from './commands/sandbox.js';
+
+export const commands: readonly Command[] = [
+  sandboxCommand,
+];
