@@ -38,8 +38,9 @@ export function platformTriple(platform = process.platform, arch = process.arch)
   return `${platform}-${arch}`;
 }
 
-export function addonPath(): string {
-  return path.join(packageRoot, 'native', `bridle.${platformTriple()}.node`);
+/** Where the addon is loaded from; $BRIDLE_NATIVE_ADDON overrides it (tests, packaged installs). */
+export function addonPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BRIDLE_NATIVE_ADDON ?? path.join(packageRoot, 'native', `bridle.${platformTriple()}.node`);
 }
 
 let cached: NativeAddon | undefined;
