@@ -2,7 +2,11 @@
 // ./commands; adding one is one import and one entry here.
 import type { Command } from './command.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { validateCommand } from './commands/validate.js';
+import { modelServerCommand } from './commands/model-server.js';
 
 export const commands: readonly Command[] = [
   sandboxCommand,
+  validateCommand,
+  modelServerCommand,
 ];
