@@ -1,0 +1,155 @@
+// Schema versions. The database's `PRAGMA user_version` is the number of the last migration
+// applied. Migrations are append-only: never edit a shipped one, add the next number instead.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: Database.Database) => void);
+}
+
+export class SchemaVersionError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `bridle store: ${file} has schema version ${found}, but this Bridle only knows versions up to ${supported}. ` +
+        'It was written by a newer Bridle; upgrade Bridle, or point BRIDLE_HOME at another directory.',
+    );
+    this.name = 'SchemaVersionError';
+  }
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    up: `
+      CREATE TABLE sessions (
+        id          TEXT PRIMARY KEY,
+        agent       TEXT NOT NULL,
+        harness     TEXT NOT NULL,
+        spec_path   TEXT,
+        workspace   TEXT,
+        state       TEXT NOT NULL CHECK (state IN ('starting','working','waiting','asking','done','failed','interrupted')),
+        parent_id   TEXT REFERENCES sessions(id),
+        created_at  INTEGER NOT NULL,
+        ended_at    INTEGER,
+        exit_code   INTEGER,
+        cost_usd    REAL NOT NULL DEFAULT 0,
+        tokens      INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX sessions_created ON sessions(created_at);
+      CREATE INDEX sessions_parent ON sessions(parent_id) WHERE parent_id IS NOT NULL;
+
+      -- The rowid gives a global append order; (session_id, seq) is the address everyone uses.
+      -- A rowid table rather than WITHOUT ROWID because payloads (tool output) can be large.
+      CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions(id),
+        seq         INTEGER NOT NULL,
+        ts          INTEGER NOT NULL,
+        type        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        UNIQUE (session_id, seq)
+      ) STRICT;
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+      CREATE TABLE decisions (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions(id),
+        event_seq   INTEGER,
+        action_id   TEXT,
+        verdict     TEXT NOT NULL CHECK (verdict IN ('allow','warn','ask','deny')),
+        rules       TEXT NOT NULL,
+        message     TEXT,
+        ts          INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX decisions_session ON decisions(session_id, id);
+
+      CREATE TABLE asks (
+        id           TEXT PRIMARY KEY,
+        session_id   TEXT NOT NULL REFERENCES sessions(id),
+        decision_id  INTEGER REFERENCES decisions(id),
+        prompt       TEXT NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','allowed','denied','expired')),
+        scope        TEXT NOT NULL DEFAULT 'once' CHECK (scope IN ('once','session')),
+        answered_by  TEXT,
+        created_at   INTEGER NOT NULL,
+        answered_at  INTEGER,
+        expires_at   INTEGER
+      ) STRICT;
+      CREATE INDEX asks_session ON asks(session_id, created_at);
+      CREATE INDEX asks_pending ON asks(created_at) WHERE state = 'pending';
+
+      CREATE TABLE usage (
+        id                  INTEGER PRIMARY KEY,
+        session_id          TEXT NOT NULL REFERENCES sessions(id),
+        ts                  INTEGER NOT NULL,
+        model               TEXT,
+        input_tokens        INTEGER NOT NULL DEFAULT 0,
+        output_tokens       INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens   INTEGER NOT NULL DEFAULT 0,
+        cache_write_tokens  INTEGER NOT NULL DEFAULT 0,
+        cost_usd            REAL NOT NULL DEFAULT 0,
+        source              TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX usage_session ON usage(session_id, ts);
+    `,
+  },
+];
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+}
+
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`bridle store: migration #${i} ('${m.name}') must have version ${i + 1}, has ${m.version}`);
+  });
+}
+
+/** Refuse databases from a newer Bridle; report whether this one needs migrating. */
+export function checkVersion(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const found = schemaVersion(db);
+  const supported = latestVersion(migrations);
+  if (found > supported) throw new SchemaVersionError(db.name, found, supported);
+  return found;
+}
+
+/**
+ * Bring the schema up to date. Each migration runs in its own IMMEDIATE transaction together with
+ * the bump of user_version, so a failing migration leaves the database at the previous version and
+ * two processes opening a fresh store at once cannot both apply the same step (the loser waits on
+ * the write lock, then sees the new version and skips it).
+ * Returns the versions applied.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  checkOrder(migrations);
+  checkVersion(db, migrations);
+  const applied: number[] = [];
+  for (const m of migrations) {
+    // Cheap check first so an up-to-date store opens without taking the write lock.
+    if (schemaVersion(db) >= m.version) continue;
+    const step = db.transaction(() => {
+      // Re-read inside the write lock: another connection may have migrated meanwhile.
+      const current = checkVersion(db, migrations);
+      if (current >= m.version) return;
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+      applied.push(m.version);
+    });
+    step.immediate();
+  }
+  return applied;
+}
