@@ -1,0 +1,407 @@
+// One HTTP request on its way out, whichever door it came in by (reverse route, plain forward
+// proxy, or an intercepted TLS connection): exfiltration checks, policy, address check, credential
+// swap, then streaming both ways with request-body scanning, response redaction and metering.
+import http, { type IncomingMessage, type ServerResponse, type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import zlib from 'node:zlib';
+import { PassThrough, pipeline, type Readable, type Transform } from 'node:stream';
+import { decideAll } from './decide.js';
+import { recognizeGit, parseReceivePackPrefix, type GitInfo } from './git.js';
+import { authorityOf, refuseResponse, stripHopByHop } from './http-util.js';
+import { ResponseMeter, wireApiFor } from './metering/meter.js';
+import { costOf, type PriceTable } from './metering/prices.js';
+import { AddressRefused, resolveChecked, type Resolver } from './resolve.js';
+import { PatternDetector, PatternFound, StreamReplacer, TickBatcher } from './scan.js';
+import { internalAllowed, track, type ProxySession } from './session.js';
+import { isExfiltration, placeholderInUrl, swapCredentials, type Exfiltration } from './swap.js';
+import type { HostPattern } from './hosts.js';
+import type { EgressAction, EgressEventPayload, EgressProxyOptions, Verdict } from './types.js';
+import type { Vault } from './vault.js';
+
+/** Bodies are read this far ahead before anything goes upstream: small bodies are fully checked first. */
+const READ_AHEAD = 1024 * 1024;
+/** Encoded (gzip/deflate) request bodies are buffered whole to be scanned decoded; larger ones are refused. */
+const MAX_ENCODED_BODY = 32 * 1024 * 1024;
+
+export interface ProxyCore {
+  vault: Vault;
+  resolver: Resolver;
+  httpsAgent: https.Agent;
+  httpAgent: http.Agent;
+  upstreamContext: tls.SecureContext;
+  prices: PriceTable;
+  options: EgressProxyOptions;
+  allowInternal: readonly HostPattern[];
+  emit(sessionId: string, payload: EgressEventPayload): void;
+}
+
+export interface ExchangeTarget {
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+  /** Path and query as they will be requested upstream (before normalization). */
+  path: string;
+  route: string;
+  /** A configured upstream (the user's own choice): exempt from the internal-address check. */
+  trusted: boolean;
+}
+
+interface BodyAhead {
+  buf: Buffer;
+  ended: boolean;
+}
+
+function readAhead(req: IncomingMessage, limit: number): Promise<BodyAhead> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (ended: boolean): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (!ended) req.pause();
+      resolve({ buf: Buffer.concat(chunks), ended });
+    };
+    const onData = (c: Buffer): void => {
+      chunks.push(c);
+      size += c.length;
+      if (size >= limit) done(false);
+    };
+    const onEnd = (): void => done(true);
+    const onError = (e: Error): void => reject(e);
+    const onClose = (): void => {
+      if (!req.complete) reject(new Error('client went away'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  if (len !== undefined) return len !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+function decodeForScan(buf: Buffer, encoding: string): Buffer | null {
+  const opts = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(buf, opts);
+    if (encoding === 'deflate') return zlib.inflateSync(buf, opts);
+    if (encoding === 'br') return zlib.brotliDecompressSync(buf);
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function responseDecoder(encoding: string): Transform | null {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.createGunzip();
+  if (encoding === 'deflate') return zlib.createInflate();
+  if (encoding === 'br') return zlib.createBrotliDecompress();
+  return null;
+}
+
+function normalizePath(raw: string): { pathname: string; query: string } {
+  const q = raw.indexOf('?');
+  const rawPath = q >= 0 ? raw.slice(0, q) : raw;
+  const query = q >= 0 ? raw.slice(q) : '';
+  // Resolve dot segments so the path policy sees is the path the upstream gets.
+  const pathname = new URL(rawPath.startsWith('/') ? rawPath : `/${rawPath}`, 'http://x').pathname;
+  return { pathname, query };
+}
+
+export async function runExchange(core: ProxyCore, session: ProxySession, req: IncomingMessage, res: ServerResponse, target: ExchangeTarget): Promise<void> {
+  const { vault } = core;
+  const method = (req.method ?? 'GET').toUpperCase();
+  let pathname: string;
+  let query: string;
+  try {
+    ({ pathname, query } = normalizePath(target.path));
+  } catch {
+    return refuseResponse(res, 400, 'bad-request', 'unparseable request path');
+  }
+  const base: EgressAction = {
+    phase: 'egress',
+    session: { id: session.id },
+    egress: { method, scheme: target.scheme, host: target.host, port: target.port, path: pathname, route: target.route },
+  };
+  const record = (verdict: Verdict, extra: Partial<EgressEventPayload>): void =>
+    core.emit(session.id, { ...base.egress, verdict, ...extra });
+  const refuseExfil = (x: Exfiltration): void => {
+    const message = `credential ${x.credential} refused: ${describeExfil(x)}`;
+    record('deny', { reason: 'exfiltration', exfiltration: x, message });
+    refuseResponse(res, 403, 'exfiltration', message);
+    req.resume(); // drain what the client still sends; nothing of it goes anywhere
+  };
+
+  // 1. Placeholders where they never belong: the URL, the wrong header, the wrong host, plain HTTP.
+  const inUrl = placeholderInUrl(vault, target.path);
+  if (inUrl) return refuseExfil(inUrl);
+  const swap = swapCredentials(vault, { sessionId: session.id, scheme: target.scheme, host: target.host, port: target.port }, req.headers);
+  if (isExfiltration(swap)) return refuseExfil(swap);
+
+  // 2. Read the body ahead (whole, if small) so it can be checked before anything leaves.
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoded = encoding !== 'identity' && encoding !== '';
+  let ahead: BodyAhead = { buf: Buffer.alloc(0), ended: true };
+  if (hasBody(req)) {
+    try {
+      ahead = await readAhead(req, encoded ? MAX_ENCODED_BODY + 1 : READ_AHEAD);
+    } catch {
+      return;
+    }
+  }
+  let plainAhead = ahead.buf;
+  if (encoded && ahead.buf.length > 0) {
+    if (!ahead.ended) return refuseResponse(res, 413, 'body-too-large', 'encoded request body too large to inspect');
+    const decoded = decodeForScan(ahead.buf, encoding);
+    if (!decoded) return refuseResponse(res, 415, 'bad-request', `cannot inspect request body with content-encoding ${encoding}`);
+    plainAhead = decoded;
+  }
+  const patterns = vault.placeholderPatterns();
+  const hit = PatternDetector.find(plainAhead, patterns);
+  if (hit) return refuseExfil(bodyExfil(vault, hit));
+
+  // 3. Git smart-HTTP: what kind of operation, and for a push which refs.
+  const origin = `${target.scheme}://${authorityOf(target.host, target.port, target.scheme)}`;
+  const gitReq = recognizeGit(method, origin, pathname + query);
+  const actions: EgressAction[] = [];
+  let git: GitInfo | undefined;
+  if (gitReq && gitReq.op === 'push') {
+    const parsed = parseReceivePackPrefix(encoded ? plainAhead : ahead.buf, undefined);
+    if (!parsed.done || 'error' in parsed) {
+      const why = parsed.done && 'error' in parsed ? parsed.error : 'ref updates not found in the first MiB';
+      git = { op: 'push', remote: gitReq.remote };
+      record('deny', { reason: 'git-unparsed', git, message: `cannot read the pushed refs: ${why}` });
+      return refuseResponse(res, 403, 'git-unparsed', `cannot read the pushed refs: ${why}`);
+    }
+    const refs = parsed.updates.map((u) => u.ref);
+    git = { op: 'push', remote: gitReq.remote, refs };
+    if (parsed.updates.length === 0) actions.push({ ...base, git });
+    for (const u of parsed.updates) {
+      const g: GitInfo = { op: 'push', remote: gitReq.remote, ref: u.ref, refs };
+      if (u.branch !== undefined) g.branch = u.branch;
+      actions.push({ ...base, git: g });
+    }
+  } else if (gitReq) {
+    git = { op: gitReq.op, remote: gitReq.remote };
+    if (gitReq.service) git.service = gitReq.service;
+    actions.push({ ...base, git });
+  } else {
+    actions.push(base);
+  }
+
+  // 4. Policy. `ask` holds the request here until a human answers.
+  const decision = await decideAll(session.decide, core.options.ask, actions);
+  const verdictInfo: Partial<EgressEventPayload> = {};
+  if (decision.message !== undefined) verdictInfo.message = decision.message;
+  if (decision.rules !== undefined) verdictInfo.rules = decision.rules;
+  if (git) verdictInfo.git = git;
+  if (session.closed) return refuseResponse(res, 403, 'session-ended', 'session ended');
+  // The client may have given up while a human was being asked: then nothing goes out.
+  if (res.destroyed) return;
+  if (decision.action === 'deny') {
+    record('deny', { ...verdictInfo, reason: decision.asked ? 'ask-denied' : 'policy' });
+    req.resume();
+    return refuseResponse(res, 403, 'policy', decision.message ?? 'denied by policy');
+  }
+
+  // 5. Where to connect: resolved once, checked, and that exact address dialed.
+  let address: { address: string; family: 4 | 6 };
+  try {
+    const allowInternal = target.trusted || internalAllowed(session, core.allowInternal, target.host, target.port);
+    address = await resolveChecked(target.host, core.resolver, allowInternal);
+  } catch (err) {
+    const code = err instanceof AddressRefused ? err.code : 'unresolvable';
+    const message = err instanceof Error ? err.message : 'cannot resolve';
+    record('deny', { ...verdictInfo, reason: code, message });
+    req.resume();
+    return refuseResponse(res, code === 'internal-address' ? 403 : 502, code, message);
+  }
+  record(decision.action, { ...verdictInfo, ...(swap.swapped.length ? { credentials: swap.swapped } : {}) });
+
+  // 6. Upstream request with the swapped headers.
+  const headers: IncomingHttpHeaders = stripHopByHop(swap.headers);
+  headers.host = authorityOf(target.host, target.port, target.scheme);
+  // Plain bodies come back so they can be redacted and metered; compressed ones are decoded below.
+  headers['accept-encoding'] = 'identity';
+  const isIp = net.isIP(target.host) !== 0;
+  const upReq = (target.scheme === 'https' ? https : http).request({
+    host: address.address,
+    family: address.family,
+    port: target.port,
+    method,
+    path: pathname + query,
+    headers,
+    setHost: false,
+    agent: target.scheme === 'https' ? core.httpsAgent : core.httpAgent,
+    ...(target.scheme === 'https' ? { secureContext: core.upstreamContext, ...(isIp ? {} : { servername: target.host }) } : {}),
+  });
+  track(session, upReq);
+  res.once('close', () => {
+    if (!res.writableFinished) upReq.destroy();
+  });
+
+  // Request body: what was read ahead, then the rest, scanned for placeholders on the way.
+  const bodyDone = new Promise<Error | null>((resolve) => {
+    if (ahead.ended) {
+      // Already read and scanned whole: no stream machinery needed.
+      upReq.once('error', (err) => resolve(err));
+      upReq.end(ahead.buf, () => resolve(null));
+      return;
+    }
+    const source = new PassThrough();
+    source.write(ahead.buf);
+    req.pipe(source);
+    req.resume();
+    pipeline(source, new PatternDetector(patterns), upReq, (err) => resolve(err ?? null));
+  });
+
+  let upstreamError: Error | null = null;
+  upReq.on('error', (err) => {
+    upstreamError = err;
+  });
+  const upRes = await new Promise<IncomingMessage | null>((resolve) => {
+    upReq.once('response', resolve);
+    upReq.once('error', () => resolve(null));
+    upReq.once('close', () => resolve(null));
+  });
+  const bodyErr = await bodyDone;
+  if (bodyErr instanceof PatternFound) {
+    upReq.destroy();
+    upRes?.destroy();
+    return refuseExfil(bodyExfil(vault, bodyErr.pattern));
+  }
+  if (!upRes) {
+    const detail = (upstreamError as NodeJS.ErrnoException | null)?.code ?? 'connection closed';
+    return refuseResponse(res, 502, 'upstream', `cannot reach ${target.host}:${target.port} (${detail})`);
+  }
+
+  // 7. Response: decode if needed, redact secrets, meter model usage, stream unbuffered.
+  const pairs = redactionPairs(session, swap.echoes);
+  const outHeaders = redactHeaders(stripHopByHop(upRes.headers), pairs);
+  const resEncoding = String(upRes.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const stages: (Readable | Transform)[] = [upRes, new TickBatcher()];
+  if (resEncoding !== 'identity' && resEncoding !== '') {
+    const dec = responseDecoder(resEncoding);
+    if (!dec) {
+      upRes.destroy();
+      return refuseResponse(res, 502, 'upstream', `cannot inspect response content-encoding ${resEncoding}`);
+    }
+    stages.push(dec);
+    delete outHeaders['content-encoding'];
+    delete outHeaders['content-length'];
+  }
+  const status = upRes.statusCode ?? 502;
+  const api = status >= 200 && status < 300 ? wireApiFor(method, pathname) : null;
+  const meter = api ? new ResponseMeter(api, upRes.headers['content-type']) : null;
+  if (meter) stages[stages.length - 1]!.on('data', (c: Buffer) => meter.write(c));
+  if (pairs.from.length > 0) {
+    stages.push(new StreamReplacer(pairs.from, pairs.to));
+    delete outHeaders['content-length']; // replacement may change the length
+  }
+  res.writeHead(status, outHeaders);
+  const streaming = String(upRes.headers['content-type'] ?? '').includes('text/event-stream');
+  if (streaming) res.flushHeaders(); // the client sees the stream open before the first event
+  req.socket.setNoDelay(true);
+  // Chunks that arrive in the same tick (several TLS records from one read) leave in one write;
+  // uncorking on nextTick means no chunk waits for I/O, so streaming stays unbuffered.
+  let corked = false;
+  stages[stages.length - 1]!.on('data', () => {
+    if (corked) return;
+    corked = true;
+    res.cork();
+    process.nextTick(() => {
+      corked = false;
+      res.uncork();
+    });
+  });
+  pipeline([...stages, res], (err) => {
+    if (!meter || err) return;
+    const usage = meter.end();
+    if (!usage || !core.options.onUsage) return;
+    const cost = costOf(core.prices, usage);
+    core.options.onUsage({
+      sessionId: session.id,
+      ts: Date.now(),
+      api: usage.api,
+      host: target.host,
+      model: usage.model,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      cacheWriteTokens: usage.cacheWriteTokens,
+      costUsd: cost,
+      costKnown: cost !== null,
+      source: 'proxy',
+    });
+  });
+}
+
+function bodyExfil(vault: Vault, pattern: Buffer): Exfiltration {
+  const owner = vault.owner(pattern.toString('utf8'));
+  return { kind: 'body', credential: owner?.credential.name ?? 'unknown' };
+}
+
+function describeExfil(x: Exfiltration): string {
+  switch (x.kind) {
+    case 'unbound-host':
+      return 'its placeholder was sent to a host it is not bound to';
+    case 'plain-http':
+      return 'its placeholder would travel over plain HTTP';
+    case 'header':
+      return `its placeholder is in header ${x.where ?? ''}, which never carries credentials`;
+    case 'url':
+      return 'its placeholder is in the URL';
+    case 'body':
+      return 'its placeholder is in the request body';
+    case 'foreign-placeholder':
+      return "another session's placeholder was used";
+    case 'tunnel':
+      return 'its placeholder was sent through a tunnel';
+  }
+}
+
+interface Pairs {
+  from: Buffer[];
+  to: Buffer[];
+}
+
+/** What upstream might echo and what the agent sees instead: real values become placeholders. */
+function redactionPairs(session: ProxySession, echoes: readonly [string, string][]): Pairs {
+  const from: Buffer[] = [];
+  const to: Buffer[] = [];
+  for (const [real, shown] of echoes) {
+    from.push(Buffer.from(real));
+    to.push(Buffer.from(shown));
+  }
+  for (const c of session.creds.credentials) {
+    from.push(Buffer.from(c.secret));
+    to.push(Buffer.from(c.placeholder));
+  }
+  return { from, to };
+}
+
+function redactHeaders(h: IncomingHttpHeaders, pairs: Pairs): IncomingHttpHeaders {
+  if (pairs.from.length === 0) return h;
+  const fix = (v: string): string => {
+    let out = v;
+    pairs.from.forEach((f, i) => {
+      const s = f.toString();
+      if (out.includes(s)) out = out.split(s).join(pairs.to[i]!.toString());
+    });
+    return out;
+  };
+  const out: IncomingHttpHeaders = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map(fix) : fix(v);
+  }
+  return out;
+}
