@@ -11,7 +11,7 @@ const release = !process.argv.includes('--debug');
 const profileDir = release ? 'release' : 'debug';
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
   if (r.error) {
     const hint = r.error.code === 'ENOENT' ? ` (is ${cmd} installed and on PATH? Bridle needs a Rust toolchain: https://rustup.rs)` : '';
     console.error(`build-native: cannot run ${cmd}: ${r.error.message}${hint}`);
@@ -36,9 +36,22 @@ run(napi, [
   '--dts', path.join('..', 'target', 'bridle.d.ts'),
   ...(release ? ['--release'] : []),
 ]);
-run('cargo', ['build', '--manifest-path', 'native/Cargo.toml', '--bin', 'bridle-sandbox', ...(release ? ['--release'] : [])]);
+// The launcher starts before every confined process, so its own exec is on the hot path. On
+// glibc Linux it is linked statically (no dynamic loader work at startup). It gets an explicit
+// --target so its static flags live in their own target dir and never invalidate the addon's
+// incremental build (RUSTFLAGS with --target do not apply to build scripts or proc macros).
+const host = /host: (\S+)/.exec(spawnSync('rustc', ['-vV'], { encoding: 'utf8' }).stdout ?? '')?.[1];
+const staticLauncher = host !== undefined && host.endsWith('-linux-gnu');
+if (staticLauncher) {
+  const flags = [process.env.RUSTFLAGS, '-C target-feature=+crt-static'].filter(Boolean).join(' ');
+  process.env.RUSTFLAGS = flags;
+  run('cargo', ['build', '--manifest-path', 'native/Cargo.toml', '--bin', 'bridle-sandbox', '--target', host, ...(release ? ['--release'] : [])]);
+  delete process.env.RUSTFLAGS;
+} else {
+  run('cargo', ['build', '--manifest-path', 'native/Cargo.toml', '--bin', 'bridle-sandbox', ...(release ? ['--release'] : [])]);
+}
 
-const built = path.join(root, 'target', profileDir, 'bridle-sandbox');
+const built = staticLauncher ? path.join(root, 'target', host, profileDir, 'bridle-sandbox') : path.join(root, 'target', profileDir, 'bridle-sandbox');
 const dest = path.join(root, 'native', 'bridle-sandbox');
 copyFileSync(built, dest);
 chmodSync(dest, 0o755);

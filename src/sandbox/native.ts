@@ -16,8 +16,20 @@ export interface ProbeResult {
   sandbox_exec: boolean;
 }
 
-interface NativeAddon {
+/** The Landlock rules bridle-sandbox would install for a profile here (native/src/compose.rs). */
+export interface ExplainResult {
+  rules: { path: string; dir: boolean; access: string[] }[];
+  notes: string[];
+}
+
+export interface NativeAddon {
   probe(): ProbeResult;
+  /** Every problem with a profile's JSON, checked by the launcher's own parser. */
+  validateProfile(json: string): { ok: boolean; errors: string[] };
+  /** The macOS Seatbelt text for a profile (what sandbox-exec -p receives). Throws on an invalid profile. */
+  seatbeltProfile(json: string): string;
+  /** Composed Landlock rules for a profile on this machine. Throws on an invalid profile. */
+  explainProfile(json: string): ExplainResult;
 }
 
 export class NativeUnavailableError extends Error {

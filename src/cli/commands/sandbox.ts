@@ -1,30 +1,209 @@
-// `bridle sandbox probe` — report what this machine can enforce.
-import type { Command } from '../command.js';
-import { EXIT_FAIL, EXIT_OK, UsageError } from '../command.js';
+// `bridle sandbox probe|run|explain|seatbelt` — what this machine can enforce, and one command run
+// confined by the same launcher sessions use.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command, CliIO } from '../command.js';
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import { loadNative, NativeUnavailableError } from '../../sandbox/native.js';
+import { buildProfile, SandboxProfileError, type NetworkMode, type SandboxMode, type SandboxProfile } from '../../sandbox/profile.js';
+import { sandboxedCommand } from '../../sandbox/launch.js';
 
 const usage = `Usage:
-  bridle sandbox probe      what this kernel / OS can enforce, as JSON`;
+  bridle sandbox probe
+      what this kernel / OS can enforce, as JSON
+  bridle sandbox run [options] -- CMD ARGS...
+      run one command confined; exits with its status (killed by signal N: 128+N)
+  bridle sandbox explain [options]
+      the profile and the Landlock rules it composes to on this machine, as JSON
+  bridle sandbox seatbelt [options]
+      the macOS Seatbelt profile text for the same options
+
+Options (run, explain, seatbelt):
+  --write DIR          writable root (repeatable; default: the current directory)
+  --read DIR           narrow reads to these roots plus system dirs (repeatable; default: everything
+                       except the secret dirs)
+  --read-only          nothing writable (mode read-only)
+  --network MODE       none | proxy | full (default: none)
+  --allow-port N       TCP port proxy mode may connect to (repeatable; alias --proxy-port)
+  --allow-unix-sockets allow socket(AF_UNIX)
+  --no-protect         do not protect .git/hooks, .git/config, .bridle inside write roots
+  --no-tmp             do not make /tmp writable
+  --best-effort        run with what the kernel can enforce and report the rest
+  --profile FILE       use a profile JSON file instead of the options above
+  --none               run unconfined (explicit; mode none)`;
+
+interface RunArgs {
+  profile: SandboxProfile | { file: string };
+  command: string[];
+}
+
+function parseOptions(argv: string[], io: CliIO, needCommand: boolean): RunArgs {
+  const dash = argv.indexOf('--');
+  const opts = dash >= 0 ? argv.slice(0, dash) : argv;
+  const command = dash >= 0 ? argv.slice(dash + 1) : [];
+  if (needCommand && command.length === 0) throw new UsageError('missing command after `--`');
+  if (!needCommand && dash >= 0) throw new UsageError('this subcommand takes no command');
+  const write: string[] = [];
+  const read: string[] = [];
+  const ports: number[] = [];
+  let network: NetworkMode = 'none';
+  let mode: SandboxMode = 'workspace-write';
+  let profileFile: string | undefined;
+  let unix = false;
+  let protect = true;
+  let tmp = true;
+  let bestEffort = false;
+  let shaped = false;
+  for (let i = 0; i < opts.length; i++) {
+    const flag = opts[i] as string;
+    const value = (): string => {
+      const v = opts[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    shaped = shaped || flag !== '--profile';
+    switch (flag) {
+      case '--write': write.push(path.resolve(io.cwd, value())); break;
+      case '--read': read.push(path.resolve(io.cwd, value())); break;
+      case '--read-only': mode = 'read-only'; break;
+      case '--none': mode = 'none'; break;
+      case '--network': {
+        const v = value();
+        if (v !== 'none' && v !== 'proxy' && v !== 'full') throw new UsageError(`--network must be none, proxy or full, not \`${v}\``);
+        network = v;
+        break;
+      }
+      case '--allow-port':
+      case '--proxy-port': {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw new UsageError(`${flag}: \`${v}\` is not a TCP port`);
+        ports.push(n);
+        break;
+      }
+      case '--allow-unix-sockets': unix = true; break;
+      case '--no-protect': protect = false; break;
+      case '--no-tmp': tmp = false; break;
+      case '--best-effort': bestEffort = true; break;
+      case '--profile': profileFile = path.resolve(io.cwd, value()); break;
+      default: throw new UsageError(`unknown option \`${flag}\``);
+    }
+  }
+  if (profileFile) {
+    if (shaped) throw new UsageError('--profile cannot be combined with other options');
+    return { profile: { file: profileFile }, command };
+  }
+  if (mode === 'read-only' && write.length > 0) throw new UsageError('--read-only and --write exclude each other');
+  const [workspace, ...extraWrite] = write.length > 0 ? write : [io.cwd];
+  try {
+    const profile = buildProfile({
+      mode,
+      workspace: workspace as string,
+      write: extraWrite,
+      read,
+      network,
+      allowPorts: ports,
+      allowUnixSockets: unix,
+      bestEffort,
+      tmp,
+      home: io.env.HOME ?? os.homedir(),
+      ...(protect ? {} : { protect: [] }),
+    });
+    return { profile, command };
+  } catch (err) {
+    if (err instanceof SandboxProfileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function loadProfile(p: SandboxProfile | { file: string }): SandboxProfile {
+  if (!('file' in p)) return p;
+  const text = readFileSync(p.file, 'utf8');
+  const check = loadNative().validateProfile(text);
+  if (!check.ok) throw new UsageError(`invalid profile ${p.file}:\n  ${check.errors.join('\n  ')}`);
+  return JSON.parse(text) as SandboxProfile;
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+async function runConfined(argv: string[], io: CliIO): Promise<number> {
+  const { profile, command } = parseOptions(argv, io, true);
+  const prof = loadProfile(profile);
+  const [cmd, ...args] = command as [string, ...string[]];
+  const launch = sandboxedCommand(prof, cmd, args, { env: io.env });
+  const child = spawn(launch.file, launch.args, { cwd: io.cwd, env: launch.env, stdio: 'inherit' });
+  // The child shares our terminal and process group, so ^C reaches it directly; signals sent to
+  // us alone (kill PID) are forwarded so the confined command sees them too.
+  const forward = (sig: NodeJS.Signals): void => void child.kill(sig);
+  for (const s of SIGNALS) process.on(s, forward);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        if (signal) resolve(128 + (os.constants.signals[signal] ?? 0));
+        else resolve(code ?? EXIT_FAIL);
+      });
+    });
+  } finally {
+    for (const s of SIGNALS) process.off(s, forward);
+  }
+}
+
+function withNative<T>(io: CliIO, what: string, fn: () => T): T | number {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof NativeUnavailableError) {
+      io.stderr(`bridle sandbox ${what}: ${err.message}\n`);
+      return EXIT_FAIL;
+    }
+    throw err;
+  }
+}
 
 export const sandboxCommand: Command = {
   name: 'sandbox',
-  summary: 'probe kernel sandbox support',
+  summary: 'probe kernel sandbox support; run a command confined',
   usage,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === 'probe') {
-      if (rest.length > 0) throw new UsageError(`unexpected argument \`${rest[0]}\``);
-      try {
-        io.stdout(`${JSON.stringify(loadNative().probe(), null, 2)}\n`);
-        return EXIT_OK;
-      } catch (err) {
-        if (err instanceof NativeUnavailableError) {
-          io.stderr(`bridle sandbox probe: ${err.message}\n`);
-          return EXIT_FAIL;
-        }
-        throw err;
+    switch (sub) {
+      case 'probe': {
+        if (rest.length > 0) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+        const r = withNative(io, 'probe', () => io.stdout(`${JSON.stringify(loadNative().probe(), null, 2)}\n`));
+        return typeof r === 'number' ? r : EXIT_OK;
       }
+      case 'run': {
+        try {
+          return await runConfined(rest, io);
+        } catch (err) {
+          if (err instanceof NativeUnavailableError) {
+            io.stderr(`bridle sandbox run: ${err.message}\n`);
+            return EXIT_FAIL;
+          }
+          if (err instanceof Error && 'code' in err && err.code === 'ENOENT' && !(err instanceof UsageError)) {
+            io.stderr(`bridle sandbox run: ${err.message}\n`);
+            return EXIT_USAGE;
+          }
+          throw err;
+        }
+      }
+      case 'explain':
+      case 'seatbelt': {
+        const { profile } = parseOptions(rest, io, false);
+        const r = withNative(io, sub, () => {
+          const prof = loadProfile(profile);
+          const native = loadNative();
+          const json = JSON.stringify(prof);
+          if (sub === 'seatbelt') io.stdout(native.seatbeltProfile(json));
+          else io.stdout(`${JSON.stringify({ profile: prof, ...native.explainProfile(json) }, null, 2)}\n`);
+        });
+        return typeof r === 'number' ? r : EXIT_OK;
+      }
+      default:
+        throw new UsageError(sub ? `unknown subcommand \`${sub}\`` : 'missing subcommand');
     }
-    throw new UsageError(sub ? `unknown subcommand \`${sub}\`` : 'missing subcommand');
   },
 };

@@ -1,0 +1,474 @@
+//! Turns a profile's roots and carve-outs into the allow-only rule list Landlock can express.
+//!
+//! Landlock rules only ever add rights, and a right granted on a directory holds for everything
+//! beneath it. So "write the workspace except .git/hooks" cannot be one rule on the workspace:
+//! instead every directory on the way from a root down to a carve-out gets only the rights that
+//! are safe for its whole subtree, and its *other* children (the siblings of the carve-out) get
+//! the rest. Denied paths are therefore never beneath any rule that grants what they deny.
+//!
+//! The price, inherent to an allow-only model: in a directory on the way to a carve-out, new
+//! entries cannot be created, removed or renamed directly (existing children stay fully usable).
+//! A carve-out that does not exist yet is protected the same way: its nearest existing ancestor
+//! cannot gain the missing entry.
+//!
+//! This module only reads the filesystem (stat, readdir); it never opens rule fds, so the addon can
+//! use it to explain a profile and the launcher uses the same code to enforce one.
+
+use crate::profile::{Mode, Profile};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+// Rights, numbered exactly like Landlock's LANDLOCK_ACCESS_FS_* bits so no translation can drift.
+pub const EXECUTE: u64 = 1 << 0;
+pub const WRITE_FILE: u64 = 1 << 1;
+pub const READ_FILE: u64 = 1 << 2;
+pub const READ_DIR: u64 = 1 << 3;
+pub const REMOVE_DIR: u64 = 1 << 4;
+pub const REMOVE_FILE: u64 = 1 << 5;
+pub const MAKE_CHAR: u64 = 1 << 6;
+pub const MAKE_DIR: u64 = 1 << 7;
+pub const MAKE_REG: u64 = 1 << 8;
+pub const MAKE_SOCK: u64 = 1 << 9;
+pub const MAKE_FIFO: u64 = 1 << 10;
+pub const MAKE_BLOCK: u64 = 1 << 11;
+pub const MAKE_SYM: u64 = 1 << 12;
+pub const REFER: u64 = 1 << 13;
+pub const TRUNCATE: u64 = 1 << 14;
+pub const IOCTL_DEV: u64 = 1 << 15;
+
+pub const ALL: u64 = (1 << 16) - 1;
+pub const READ: u64 = READ_FILE | READ_DIR;
+/// Everything that changes the filesystem. Device-node creation is never granted anywhere.
+pub const WRITE: u64 = WRITE_FILE
+    | REMOVE_DIR
+    | REMOVE_FILE
+    | MAKE_DIR
+    | MAKE_REG
+    | MAKE_SOCK
+    | MAKE_FIFO
+    | MAKE_SYM
+    | REFER
+    | TRUNCATE
+    | MAKE_CHAR
+    | MAKE_BLOCK;
+/// The only rights Landlock accepts on a rule whose target is not a directory.
+pub const FILE_RIGHTS: u64 = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV;
+
+/// Write roots: read, execute (built artifacts and scripts run there) and write, but no device nodes.
+const WRITE_ROOT: u64 = (READ | EXECUTE | WRITE | IOCTL_DEV) & !(MAKE_CHAR | MAKE_BLOCK);
+
+/// Devices every process expects to open read-write (terminals, null, randomness, POSIX shm).
+/// Granted only when the profile confines; they are never block devices.
+pub const DEVICE_PATHS: [&str; 9] = [
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/tty",
+    "/dev/ptmx",
+    "/dev/pts",
+    "/dev/shm",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub path: PathBuf,
+    pub access: u64,
+    pub dir: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub rules: Vec<Rule>,
+    /// Things the caller should know (skipped missing roots, carve-outs that won over grants).
+    pub notes: Vec<String>,
+}
+
+/// A path the profile names, with what it adds (grant) or takes away (mask) at and beneath it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Node {
+    grant: u64,
+    mask: u64,
+}
+
+/// What lstat said about a resolved path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Missing,
+    Dir,
+    Other,
+}
+
+/// Resolves symlinks component by component, memoizing every prefix, so the many profile paths
+/// that share ancestors (a dozen under $HOME) cost one lstat per distinct component. The launcher
+/// pays this on every start, where realpath(3) would cost a readlink per component per path.
+/// Missing tails are kept verbatim: a carve-out that does not exist yet is still placed where it
+/// would appear, and one reached through a symlink is denied where it really lives.
+#[derive(Default)]
+struct Resolver {
+    memo: std::collections::HashMap<PathBuf, (PathBuf, Kind)>,
+}
+
+impl Resolver {
+    fn resolve(&mut self, p: &Path) -> (PathBuf, Kind) {
+        self.resolve_depth(p, 0)
+    }
+
+    fn resolve_depth(&mut self, p: &Path, depth: u32) -> (PathBuf, Kind) {
+        if let Some(hit) = self.memo.get(p) {
+            return hit.clone();
+        }
+        let (parent, name) = match (p.parent(), p.file_name()) {
+            (Some(parent), Some(name)) => (parent, name),
+            _ => return (PathBuf::from("/"), Kind::Dir),
+        };
+        let (real_parent, parent_kind) = self.resolve_depth(parent, depth);
+        let candidate = real_parent.join(name);
+        let out = if parent_kind == Kind::Missing {
+            (candidate, Kind::Missing)
+        } else {
+            match std::fs::symlink_metadata(&candidate) {
+                Err(_) => (candidate, Kind::Missing),
+                Ok(m) if m.file_type().is_symlink() => {
+                    // Follow the link (relative targets are relative to its directory). The depth
+                    // cap stops symlink loops the way the kernel's ELOOP would.
+                    match std::fs::read_link(&candidate) {
+                        Ok(target) if depth < 40 => {
+                            let abs = real_parent.join(target);
+                            let abs = normalize(&abs);
+                            self.resolve_depth(&abs, depth + 1)
+                        }
+                        _ => (candidate, Kind::Missing),
+                    }
+                }
+                Ok(m) => (candidate, if m.is_dir() { Kind::Dir } else { Kind::Other }),
+            }
+        };
+        self.memo.insert(p.to_path_buf(), out.clone());
+        out
+    }
+}
+
+/// Lexically removes `.` and resolves `..` against the (already resolved) prefix before it.
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::from("/");
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => out.push(n),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Resolves one path (see Resolver).
+#[cfg(test)]
+pub fn resolve(p: &Path) -> PathBuf {
+    Resolver::default().resolve(p).0
+}
+
+pub fn compose(profile: &Profile) -> Result<Plan, String> {
+    let mut plan = Plan::default();
+    if profile.mode == Mode::None {
+        return Ok(plan);
+    }
+    let mut nodes: BTreeMap<PathBuf, Node> = BTreeMap::new();
+    let mut resolver = Resolver::default();
+    let mut add = |p: &Path, grant: u64, mask: u64| -> Kind {
+        let (real, kind) = resolver.resolve(p);
+        let e = nodes.entry(real).or_default();
+        e.grant |= grant;
+        e.mask |= mask;
+        kind
+    };
+    for p in &profile.fs.read {
+        add(p, READ, 0);
+    }
+    for p in &profile.fs.exec {
+        add(p, EXECUTE, 0);
+    }
+    for p in &profile.fs.write {
+        if add(p, WRITE_ROOT, 0) == Kind::Missing {
+            return Err(format!("write root {} does not exist", p.display()));
+        }
+    }
+    for d in DEVICE_PATHS {
+        let rights = match d {
+            "/dev/shm" => WRITE_ROOT,
+            "/dev/pts" => READ | WRITE_FILE | IOCTL_DEV,
+            _ => READ_FILE | WRITE_FILE | IOCTL_DEV,
+        };
+        // A missing device is simply not granted (visit skips what does not exist).
+        add(Path::new(d), rights, 0);
+    }
+    for p in &profile.fs.protected {
+        add(p, 0, WRITE);
+    }
+    for p in &profile.fs.deny {
+        add(p, 0, ALL);
+    }
+    // Every resolved prefix's kind, so visiting the interesting chain needs no second lstat.
+    let kinds: std::collections::HashMap<PathBuf, Kind> = resolver.memo.into_values().collect();
+    let root = PathBuf::from("/");
+    visit(&root, 0, &nodes, &kinds, &mut plan)?;
+    Ok(plan)
+}
+
+/// What `path` itself should allow: grants at or above it, minus masks at or above it.
+fn desired(path: &Path, nodes: &BTreeMap<PathBuf, Node>) -> u64 {
+    let (mut grant, mut mask) = (0, 0);
+    for a in path.ancestors() {
+        if let Some(n) = nodes.get(a) {
+            grant |= n.grant;
+            mask |= n.mask;
+        }
+    }
+    grant & !mask
+}
+
+/// Nodes strictly beneath `path`, as (first component below `path`, node).
+fn beneath<'a>(path: &'a Path, nodes: &'a BTreeMap<PathBuf, Node>) -> impl Iterator<Item = (OsString, &'a Node)> + 'a {
+    nodes.iter().filter_map(move |(p, n)| {
+        let rest = p.strip_prefix(path).ok()?;
+        let first = rest.components().next()?;
+        Some((first.as_os_str().to_os_string(), n))
+    })
+}
+
+fn visit(
+    path: &Path,
+    already: u64,
+    nodes: &BTreeMap<PathBuf, Node>,
+    kinds: &std::collections::HashMap<PathBuf, Kind>,
+    plan: &mut Plan,
+) -> Result<(), String> {
+    // Components were resolved already, so a symlink here is a leaf we do not follow.
+    let kind = match kinds.get(path) {
+        Some(k) => *k,
+        None => match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => Kind::Dir,
+            Ok(_) => Kind::Other,
+            Err(_) => Kind::Missing,
+        },
+    };
+    if kind == Kind::Missing {
+        // Nothing to grant, and its parent already lacks the rights to create it.
+        if nodes.get(path).map(|n| n.grant != 0).unwrap_or(false) && !path.starts_with("/dev") {
+            plan.notes.push(format!("skipped missing root {}", path.display()));
+        }
+        return Ok(());
+    }
+    let is_dir = kind == Kind::Dir;
+    let want = desired(path, nodes);
+    let mut below_mask = 0;
+    let mut interesting: BTreeSet<OsString> = BTreeSet::new();
+    for (child, n) in beneath(path, nodes) {
+        below_mask |= n.mask;
+        interesting.insert(child);
+    }
+    // Safe for the whole subtree: nothing a carve-out below takes away.
+    let safe = if is_dir { want & !below_mask } else { want & FILE_RIGHTS };
+    let grant = safe & !already;
+    if grant != 0 {
+        plan.rules.push(Rule { path: path.to_path_buf(), access: grant, dir: is_dir });
+    }
+    let now = already | grant;
+    if !is_dir || interesting.is_empty() {
+        return Ok(());
+    }
+    // What this directory's unaffected children still need: hand it to each sibling of the carve-outs.
+    let residual = want & !now;
+    if residual != 0 {
+        let entries = std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot list {}: {e}", path.display()))?;
+            let name = entry.file_name();
+            if interesting.contains(&name) {
+                continue;
+            }
+            let ft = match entry.file_type() {
+                Ok(t) => t,
+                Err(_) => continue,
+            };
+            // A symlink's target is governed where it lives; a rule on the link itself is useless.
+            if ft.is_symlink() {
+                continue;
+            }
+            let access = if ft.is_dir() { residual } else { residual & FILE_RIGHTS };
+            if access != 0 {
+                plan.rules.push(Rule { path: entry.path(), access, dir: ft.is_dir() });
+            }
+        }
+    }
+    for child in interesting {
+        visit(&path.join(&child), now, nodes, kinds, plan)?;
+    }
+    Ok(())
+}
+
+/// Effective rights at `path` under a plan, as Landlock computes them: the union of every rule on
+/// the path or an ancestor. The tests use it to show that carve-outs hold.
+#[cfg(test)]
+pub fn effective(plan: &Plan, path: &Path) -> u64 {
+    let path = resolve(path);
+    plan.rules
+        .iter()
+        .filter(|r| path.starts_with(&r.path))
+        .fold(0, |acc, r| acc | r.access)
+}
+
+/// Human-readable names of the rights in `bits`, for `explain` output and status reports.
+pub fn access_names(bits: u64) -> Vec<&'static str> {
+    const NAMES: [&str; 16] = [
+        "execute", "write_file", "read_file", "read_dir", "remove_dir", "remove_file", "make_char", "make_dir",
+        "make_reg", "make_sock", "make_fifo", "make_block", "make_sym", "refer", "truncate", "ioctl_dev",
+    ];
+    NAMES.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, n)| *n).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{FsPolicy, NetMode, NetPolicy, Profile};
+    use std::fs;
+
+    struct Tmp(PathBuf);
+    impl Tmp {
+        fn new(tag: &str) -> Tmp {
+            let p = std::env::temp_dir().join(format!("bridle-compose-{tag}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&p);
+            fs::create_dir_all(&p).unwrap();
+            Tmp(fs::canonicalize(&p).unwrap())
+        }
+    }
+    impl Drop for Tmp {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn profile(fs: FsPolicy) -> Profile {
+        Profile {
+            version: 1,
+            mode: Mode::WorkspaceWrite,
+            fs,
+            net: NetPolicy { mode: NetMode::None, allow_ports: vec![], allow_unix_sockets: false },
+            best_effort: false,
+        }
+    }
+
+    #[test]
+    fn secrets_under_a_read_root_are_never_granted() {
+        let t = Tmp::new("secret");
+        let home = t.0.join("home");
+        fs::create_dir_all(home.join(".ssh")).unwrap();
+        fs::write(home.join(".ssh/id"), "k").unwrap();
+        fs::create_dir_all(home.join("code")).unwrap();
+        fs::write(home.join(".netrc"), "n").unwrap();
+        fs::write(home.join("notes"), "n").unwrap();
+        let plan = compose(&profile(FsPolicy {
+            read: vec![t.0.clone()],
+            deny: vec![home.join(".ssh"), home.join(".netrc"), home.join(".aws")],
+            ..Default::default()
+        }))
+        .unwrap();
+        assert_eq!(effective(&plan, &home.join(".ssh/id")), 0);
+        assert_eq!(effective(&plan, &home.join(".ssh")), 0);
+        assert_eq!(effective(&plan, &home.join(".netrc")), 0);
+        assert_eq!(effective(&plan, &home.join(".aws/credentials")), 0);
+        assert_eq!(effective(&plan, &home.join("code/x")) & READ, READ);
+        assert_eq!(effective(&plan, &home.join("notes")) & READ_FILE, READ_FILE);
+        // No rule sits on an ancestor of a secret with a right the secret must not have.
+        for r in &plan.rules {
+            assert!(!home.join(".ssh").starts_with(&r.path) || r.access == 0, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn protected_paths_stay_read_only_inside_a_write_root() {
+        let t = Tmp::new("protect");
+        let ws = t.0.join("ws");
+        fs::create_dir_all(ws.join(".git/hooks")).unwrap();
+        fs::create_dir_all(ws.join(".git/objects")).unwrap();
+        fs::write(ws.join(".git/config"), "").unwrap();
+        fs::create_dir_all(ws.join("src")).unwrap();
+        fs::write(ws.join("README"), "").unwrap();
+        let plan = compose(&profile(FsPolicy {
+            write: vec![ws.clone()],
+            protected: vec![ws.join(".git/hooks"), ws.join(".git/config"), ws.join(".bridle")],
+            ..Default::default()
+        }))
+        .unwrap();
+        for p in [ws.join(".git/hooks"), ws.join(".git/hooks/pre-commit"), ws.join(".git/config"), ws.join(".bridle/x")] {
+            let e = effective(&plan, &p);
+            assert_eq!(e & WRITE, 0, "{} writable: {e:#x}", p.display());
+            assert_eq!(e & READ_FILE, READ_FILE, "{} unreadable", p.display());
+        }
+        // The workspace itself cannot gain new entries (that is how a missing .bridle stays absent)...
+        assert_eq!(effective(&plan, &ws) & (MAKE_REG | MAKE_DIR), 0);
+        // ...while its existing children keep full write access.
+        assert_eq!(effective(&plan, &ws.join("src/new.rs")) & (MAKE_REG | WRITE_FILE), MAKE_REG | WRITE_FILE);
+        assert_eq!(effective(&plan, &ws.join("README")) & WRITE_FILE, WRITE_FILE);
+        assert_eq!(effective(&plan, &ws.join(".git/objects/ab")) & MAKE_REG, MAKE_REG);
+        assert_eq!(effective(&plan, &ws.join("src")) & (MAKE_CHAR | MAKE_BLOCK), 0);
+    }
+
+    #[test]
+    fn roots_without_carve_outs_are_single_rules() {
+        let t = Tmp::new("plain");
+        let plan = compose(&profile(FsPolicy { write: vec![t.0.clone()], ..Default::default() })).unwrap();
+        let mine: Vec<_> = plan.rules.iter().filter(|r| r.path.starts_with(&t.0)).collect();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].access, WRITE_ROOT);
+    }
+
+    #[test]
+    fn carve_out_reached_through_a_symlink_is_denied_at_its_target() {
+        let t = Tmp::new("symlink");
+        let real = t.0.join("real-ssh");
+        fs::create_dir_all(&real).unwrap();
+        let home = t.0.join("home");
+        fs::create_dir_all(&home).unwrap();
+        std::os::unix::fs::symlink(&real, home.join(".ssh")).unwrap();
+        let plan = compose(&profile(FsPolicy { read: vec![t.0.clone()], deny: vec![home.join(".ssh")], ..Default::default() })).unwrap();
+        assert_eq!(effective(&plan, &real.join("id")), 0);
+    }
+
+    #[test]
+    fn deny_wins_over_a_grant_beneath_it() {
+        let t = Tmp::new("deny-wins");
+        fs::create_dir_all(t.0.join("s/inner")).unwrap();
+        let plan = compose(&profile(FsPolicy {
+            write: vec![t.0.join("s/inner")],
+            deny: vec![t.0.join("s")],
+            ..Default::default()
+        }))
+        .unwrap();
+        assert_eq!(effective(&plan, &t.0.join("s/inner/f")), 0);
+    }
+
+    #[test]
+    fn missing_write_root_is_an_error() {
+        let e = compose(&profile(FsPolicy { write: vec!["/nonexistent/bridle/ws".into()], ..Default::default() })).unwrap_err();
+        assert!(e.contains("does not exist"));
+    }
+
+    #[test]
+    fn file_rules_carry_only_file_rights() {
+        let t = Tmp::new("filerights");
+        fs::write(t.0.join("f"), "").unwrap();
+        fs::create_dir_all(t.0.join("d")).unwrap();
+        let plan = compose(&profile(FsPolicy { write: vec![t.0.clone()], protected: vec![t.0.join("d")], ..Default::default() })).unwrap();
+        for r in &plan.rules {
+            if !r.dir {
+                assert_eq!(r.access & !FILE_RIGHTS, 0, "{r:?}");
+            }
+        }
+    }
+}
