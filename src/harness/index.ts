@@ -1,0 +1,32 @@
+// The harness layer's public surface: one factory, the contract types, and the fail-closed
+// gate helpers the session runtime may reuse.
+import type { HarnessName } from '../spec/types.js';
+import { ClaudeCodeHarness } from './claude-code/adapter.js';
+import { CodexHarness } from './codex/adapter.js';
+import { PiHarness } from './pi/adapter.js';
+import { CursorHarness } from './cursor/adapter.js';
+import { CommandHarness } from './command/adapter.js';
+import type { Harness, HarnessContext } from './types.js';
+
+export type * from './types.js';
+export { decide, validDecision, denyText } from './gate.js';
+export { runTurn, type TurnOutcome } from './run-turn.js';
+
+const ADAPTERS: Partial<Record<HarnessName, (ctx: HarnessContext) => Harness>> = {
+  'claude-code': (ctx) => new ClaudeCodeHarness(ctx),
+  codex: (ctx) => new CodexHarness(ctx),
+  pi: (ctx) => new PiHarness(ctx),
+  cursor: (ctx) => new CursorHarness(ctx),
+  command: (ctx) => new CommandHarness(ctx),
+};
+
+/** Harness kinds this build can drive. (`bridle`, the built-in agent, lives elsewhere.) */
+export function harnessKinds(): HarnessName[] {
+  return Object.keys(ADAPTERS) as HarnessName[];
+}
+
+export function createHarness(kind: HarnessName, ctx: HarnessContext): Harness {
+  const make = ADAPTERS[kind];
+  if (!make) throw new Error(`no headless adapter for harness "${kind}"`);
+  return make(ctx);
+}

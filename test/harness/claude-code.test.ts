@@ -1,0 +1,227 @@
+// The claude-code adapter against the real Claude Code CLI and the scripted model server,
+// offline: replies, gated tool calls (allowed runs, denied does not and the model is told why,
+// including a read-only command Claude would approve by itself), usage, fail-closed gates, a
+// clean child environment, and resume.
+import test from 'ava';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startModelServer, type ModelServer, type RecordedRequest } from '../../src/model-server/index.js';
+import { createHarness, runTurn, type Harness } from '../../src/harness/index.js';
+import { environOf, ofType, record, setup, tempDir } from './helpers.js';
+
+const KEY = 'sk-ant-placeholder-not-a-real-key';
+
+function claudeEnv(server: ModelServer): Record<string, string> {
+  return {
+    ANTHROPIC_BASE_URL: server.url,
+    ANTHROPIC_API_KEY: KEY,
+    DISABLE_TELEMETRY: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+  };
+}
+
+/** Tool results in the latest user message of a recorded Anthropic request. */
+function toolResults(request: RecordedRequest): string[] {
+  const messages = (request.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const content = Array.isArray(last?.content) ? (last.content as Array<{ type: string; content?: unknown }>) : [];
+  return content.filter((b) => b.type === 'tool_result').map((b) => JSON.stringify(b.content));
+}
+
+test.serial('plain reply: text, usage, session id, and an environment of exactly what was given', async (t) => {
+  const server = await startModelServer({
+    script: [
+      { user: 'say hello', reply: { text: 'Hello from the script.', usage: { input_tokens: 321, output_tokens: 12 } } },
+      { user: 'once more', reply: { text: 'Hello again.', usage: { input_tokens: 50, output_tokens: 5 } } },
+    ],
+  });
+  t.teardown(() => server.close());
+  const { ctx } = setup(t, 'claude-code', claudeEnv(server));
+  const harness = createHarness('claude-code', ctx);
+  const events = record(t, harness);
+  await harness.start();
+
+  const start = ofType(events, 'session_start')[0];
+  t.truthy(start, JSON.stringify(events));
+  // The child saw the runtime's environment plus CLAUDE_CONFIG_DIR, and nothing of ours.
+  t.deepEqual(environOf(start!.pid!), { ...ctx.env, CLAUDE_CONFIG_DIR: ctx.configHome });
+  t.is(start!.vendor_session_id, harness.resumeId);
+
+  const { end, events: turn } = await runTurn(harness, 'Please say hello.');
+  t.is(end.status, 'completed', JSON.stringify(end));
+  t.is(end.text, 'Hello from the script.');
+  t.is(ofType(turn, 'text_delta').map((e) => e.text).join(''), 'Hello from the script.');
+  const usage = ofType(turn, 'usage');
+  t.is(usage.length, 1);
+  t.is(usage[0]!.input_tokens, 321);
+  t.is(usage[0]!.output_tokens, 12);
+  t.is(ofType(turn, 'tool_call').length, 0);
+  // A second turn in the same process: usage events are per turn, not running totals.
+  const again = await runTurn(harness, 'Say it once more.');
+  t.is(again.end.text, 'Hello again.');
+  t.deepEqual(ofType(again.events, 'usage').map((u) => [u.input_tokens, u.output_tokens]), [[50, 5]]);
+  t.deepEqual(ofType(events, 'turn_start').map((e) => e.turn), [1, 2]);
+  // The placeholder key is what went out (the proxy would swap it; the child never has a real one).
+  const answered = server.requests().filter((r) => r.turn !== null);
+  t.is(answered.length, 2);
+  t.is(answered[0]!.headers['x-api-key'], KEY);
+});
+
+test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
+  const server = await startModelServer({
+    script: [
+      {
+        name: 'tools',
+        user: 'make the files',
+        reply: {
+          text: 'Working on it.',
+          tool_calls: [
+            { name: 'Bash', input: { command: 'echo ok > allowed.txt' } },
+            { name: 'Bash', input: { command: 'echo no > forbidden.txt' } },
+            // Read-only: Claude approves this by itself; only the hook stops it.
+            { name: 'Bash', input: { command: 'cat forbidden-secret.txt' } },
+          ],
+          usage: { input_tokens: 100, output_tokens: 10 },
+        },
+      },
+      { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'One file was refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
+    ],
+  });
+  t.teardown(() => server.close());
+  const { ctx, workspace, actions } = setup(t, 'claude-code', claudeEnv(server));
+  writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
+  const harness = createHarness('claude-code', ctx);
+  const events = record(t, harness);
+  await harness.start();
+  const { end, events: turn } = await runTurn(harness, 'Please make the files.');
+
+  t.is(end.status, 'completed', JSON.stringify(end));
+  t.is(end.text, 'One file was refused.');
+  t.is(readFileSync(path.join(workspace, 'allowed.txt'), 'utf8'), 'ok\n');
+  t.false(existsSync(path.join(workspace, 'forbidden.txt')));
+
+  // The gate saw all three calls, normalized.
+  t.deepEqual(actions.map((a) => [a.tool.name, a.tool.input.command, a.tool.vendor_name, a.harness]), [
+    ['bash', 'echo ok > allowed.txt', 'Bash', 'claude-code'],
+    ['bash', 'echo no > forbidden.txt', 'Bash', 'claude-code'],
+    ['bash', 'cat forbidden-secret.txt', 'Bash', 'claude-code'],
+  ]);
+  const decisions = ofType(turn, 'tool_decision').map((d) => d.decision.action);
+  t.deepEqual(decisions, ['allow', 'deny', 'deny']);
+  const calls = ofType(turn, 'tool_call');
+  t.is(calls.length, 3);
+  t.deepEqual(ofType(turn, 'tool_decision').map((d) => d.call_id), calls.map((c) => c.call_id));
+  const results = ofType(turn, 'tool_result');
+  t.deepEqual(results.map((r) => r.is_error), [false, true, true]);
+
+  // What the model got back: the deny reasons, and never the secret's content.
+  const second = server.requests().find((r) => r.turn_name === 'wrap-up')!;
+  t.truthy(second, JSON.stringify(server.requests().map((r) => r.turn_name)));
+  const fed = toolResults(second);
+  t.is(fed.length, 3);
+  t.regex(fed[1]!, /Bridle policy denied Bash: files named forbidden are off limits \(rule: no-forbidden\)/);
+  t.regex(fed[2]!, /files named forbidden are off limits/);
+  t.false(fed.join('').includes('TOP-SECRET-CONTENT'));
+
+  const usage = ofType(events, 'usage');
+  t.deepEqual(usage.map((u) => [u.input_tokens, u.output_tokens]), [[300, 15]]);
+});
+
+test.serial('gates fail closed: a throwing gate and a malformed answer both deny', async (t) => {
+  const server = await startModelServer({
+    script: [
+      {
+        user: 'try',
+        reply: {
+          tool_calls: [
+            { name: 'Bash', input: { command: 'echo a > throws.txt' } },
+            { name: 'Write', input: { file_path: 'malformed.txt', content: 'x' } },
+          ],
+        },
+      },
+      { name: 'end', tool_result_regex: '.', reply: { text: 'Both refused.' } },
+    ],
+  });
+  t.teardown(() => server.close());
+  const { ctx, workspace } = setup(t, 'claude-code', claudeEnv(server), {
+    gate: async (action) => {
+      if (action.tool.name === 'bash') throw new Error('policy engine unreachable');
+      // An unresolved ask (or any shape the contract does not allow) must not pass.
+      return JSON.parse('{"action":"ask"}') as never;
+    },
+  });
+  const harness = createHarness('claude-code', ctx);
+  record(t, harness);
+  await harness.start();
+  const { end, events } = await runTurn(harness, 'Please try.');
+  t.is(end.status, 'completed');
+  t.false(existsSync(path.join(workspace, 'throws.txt')));
+  t.false(existsSync(path.join(workspace, 'malformed.txt')));
+  const decisions = ofType(events, 'tool_decision');
+  t.deepEqual(decisions.map((d) => [d.tool.name, d.decision.action]), [['bash', 'deny'], ['write', 'deny']]);
+  t.regex(decisions[0]!.decision.message!, /policy engine unreachable/);
+  t.regex(decisions[1]!.decision.message!, /malformed/);
+  const fed = toolResults(server.requests().find((r) => r.turn_name === 'end')!);
+  t.regex(fed.join('\n'), /policy engine unreachable/);
+});
+
+test.serial('resume continues the same conversation in a new process; user instructions are imported read-only', async (t) => {
+  const server = await startModelServer({
+    script: [
+      { user: 'remember the word', reply: { text: 'Noted: pelican.' } },
+      { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
+    ],
+  });
+  t.teardown(() => server.close());
+  const userHome = tempDir(t, 'bridle-user-');
+  mkdirSync(path.join(userHome, '.claude'));
+  writeFileSync(path.join(userHome, '.claude/CLAUDE.md'), 'USER-INSTRUCTION: answer briefly.\n');
+  writeFileSync(path.join(userHome, '.claude/settings.json'), JSON.stringify({ model: 'claude-sonnet-4-5', hooks: { Stop: [] }, env: { LEAK: '1' } }));
+  const { ctx } = setup(t, 'claude-code', claudeEnv(server), { userHome });
+
+  const first: Harness = createHarness('claude-code', ctx);
+  record(t, first);
+  await first.start();
+  t.is((await runTurn(first, 'Please remember the word pelican.')).end.text, 'Noted: pelican.');
+  const id = first.resumeId!;
+  await first.stop();
+
+  const second = createHarness('claude-code', ctx);
+  record(t, second);
+  await second.start({ resume: id });
+  t.is((await runTurn(second, 'Now, which word was it?')).end.text, 'It was pelican.');
+  t.is(second.resumeId, id);
+
+  const recall = server.requests().find((r) => r.turn_name === 'recall')!;
+  const body = JSON.stringify(recall.body);
+  t.true(body.includes('Noted: pelican.'), 'the resumed request carries the earlier turn');
+  t.true(body.includes('USER-INSTRUCTION: answer briefly.'), "the user's CLAUDE.md reached the model");
+  // Preferences came along; hooks and env from the user's file did not.
+  const imported = JSON.parse(readFileSync(path.join(ctx.configHome, 'settings.json'), 'utf8')) as Record<string, unknown>;
+  t.deepEqual(imported, { model: 'claude-sonnet-4-5' });
+  t.is(readFileSync(path.join(userHome, '.claude/CLAUDE.md'), 'utf8'), 'USER-INSTRUCTION: answer briefly.\n');
+});
+
+test.serial('interrupt stops a running tool call; the session takes the next message', async (t) => {
+  const server = await startModelServer({
+    script: [
+      { user: 'wait', reply: { tool_calls: [{ name: 'Bash', input: { command: 'timeout 60 tail -f /dev/null; echo late > late.txt' } }] } },
+      // After an interrupt Claude sends the cut-off tool result and the new message together.
+      { name: 'next', reply: { text: 'Still here.' } },
+    ],
+  });
+  t.teardown(() => server.close());
+  const { ctx, workspace } = setup(t, 'claude-code', claudeEnv(server));
+  const harness = createHarness('claude-code', ctx);
+  const events = record(t, harness);
+  harness.on((e) => {
+    if (e.type === 'tool_decision') setTimeout(() => void harness.interrupt(), 300);
+  });
+  await harness.start();
+  const { end } = await runTurn(harness, 'Please wait a minute.');
+  t.is(end.status, 'interrupted', JSON.stringify(events.slice(-5)));
+  const next = await runTurn(harness, 'What is your status?');
+  t.is(next.end.text, 'Still here.');
+  t.false(existsSync(path.join(workspace, 'late.txt')));
+});

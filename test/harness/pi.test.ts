@@ -1,0 +1,126 @@
+// The pi adapter against the real pi CLI (`pi --mode rpc`) and the scripted model server's
+// Anthropic API, offline: replies, every tool call gated through Bridle's pi extension (allowed
+// runs; denied does not and the model is told why), usage, fail-closed gates, a clean child
+// environment, resume.
+import test from 'ava';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startModelServer, type ModelServer, type RecordedRequest } from '../../src/model-server/index.js';
+import { createHarness, runTurn } from '../../src/harness/index.js';
+import { environOf, ofType, record, setup } from './helpers.js';
+
+const KEY = 'sk-ant-placeholder-not-a-real-key';
+
+function piEnv(server: ModelServer): Record<string, string> {
+  return { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: KEY };
+}
+
+function toolResults(request: RecordedRequest): string[] {
+  const messages = (request.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const content = Array.isArray(last?.content) ? (last.content as Array<{ type: string; content?: unknown }>) : [];
+  return content.filter((b) => b.type === 'tool_result').map((b) => JSON.stringify(b.content));
+}
+
+test.serial('plain reply: text, usage, session, and an environment of exactly what was given', async (t) => {
+  const server = await startModelServer({
+    script: [{ user: 'say hello', reply: { text: 'Hello from the script.', usage: { input_tokens: 321, output_tokens: 12 } } }],
+  });
+  t.teardown(() => server.close());
+  const { ctx } = setup(t, 'pi', piEnv(server));
+  const harness = createHarness('pi', ctx);
+  const events = record(t, harness);
+  await harness.start();
+  const start = ofType(events, 'session_start')[0]!;
+  t.deepEqual(environOf(start.pid!), { ...ctx.env, PI_CODING_AGENT_DIR: ctx.configHome, PI_OFFLINE: '1' });
+
+  const { end, events: turn } = await runTurn(harness, 'Please say hello.');
+  t.is(end.status, 'completed', JSON.stringify(end));
+  t.is(end.text, 'Hello from the script.');
+  t.is(ofType(turn, 'text_delta').map((e) => e.text).join(''), 'Hello from the script.');
+  t.deepEqual(ofType(turn, 'usage').map((u) => [u.input_tokens, u.output_tokens]), [[321, 12]]);
+  const answered = server.requests().filter((r) => r.turn !== null);
+  t.is(answered.length, 1);
+  t.is(answered[0]!.headers['x-api-key'], KEY);
+});
+
+test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
+  const server = await startModelServer({
+    script: [
+      {
+        user: 'make the files',
+        reply: {
+          text: 'Working on it.',
+          tool_calls: [
+            { name: 'bash', input: { command: 'echo ok > allowed.txt' } },
+            { name: 'write', input: { path: 'forbidden.txt', content: 'no\n' } },
+            { name: 'read', input: { path: 'forbidden-secret.txt' } },
+          ],
+          usage: { input_tokens: 100, output_tokens: 10 },
+        },
+      },
+      { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'Two calls were refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
+    ],
+  });
+  t.teardown(() => server.close());
+  const { ctx, workspace, actions } = setup(t, 'pi', piEnv(server));
+  writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
+  const harness = createHarness('pi', ctx);
+  const events = record(t, harness);
+  await harness.start();
+  const { end, events: turn } = await runTurn(harness, 'Please make the files.');
+
+  t.is(end.status, 'completed', JSON.stringify(end));
+  t.is(end.text, 'Two calls were refused.');
+  t.is(readFileSync(path.join(workspace, 'allowed.txt'), 'utf8'), 'ok\n');
+  t.false(existsSync(path.join(workspace, 'forbidden.txt')));
+  t.deepEqual(actions.map((a) => [a.tool.name, a.tool.vendor_name, a.harness]), [
+    ['bash', 'bash', 'pi'],
+    ['write', 'write', 'pi'],
+    ['read', 'read', 'pi'],
+  ]);
+  t.is(actions[1]!.tool.input.path, path.join(workspace, 'forbidden.txt'));
+  t.deepEqual(ofType(turn, 'tool_decision').map((d) => d.decision.action), ['allow', 'deny', 'deny']);
+  t.deepEqual(ofType(turn, 'tool_result').map((r) => r.is_error).sort(), [false, true, true]);
+
+  const second = server.requests().find((r) => r.turn_name === 'wrap-up')!;
+  t.truthy(second);
+  const fed = toolResults(second).join('\n');
+  t.regex(fed, /Bridle policy denied write: files named forbidden are off limits \(rule: no-forbidden\)/);
+  t.regex(fed, /Bridle policy denied read: files named forbidden are off limits/);
+  t.false(fed.includes('TOP-SECRET-CONTENT'));
+  t.deepEqual(ofType(events, 'usage').map((u) => [u.input_tokens, u.output_tokens]), [[100, 10], [200, 5]]);
+});
+
+test.serial('gates fail closed: a throwing gate denies; resume continues the session in a new process', async (t) => {
+  const server = await startModelServer({
+    script: [
+      { user: 'try', reply: { tool_calls: [{ name: 'bash', input: { command: 'echo a > throws.txt' } }] } },
+      { name: 'refused', tool_result_regex: 'unreachable', reply: { text: 'Refused: noted pelican.' } },
+      { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
+    ],
+  });
+  t.teardown(() => server.close());
+  const { ctx, workspace } = setup(t, 'pi', piEnv(server), {
+    gate: async () => {
+      throw new Error('policy engine unreachable');
+    },
+  });
+  const first = createHarness('pi', ctx);
+  record(t, first);
+  await first.start();
+  const { end, events } = await runTurn(first, 'Please try.');
+  t.is(end.text, 'Refused: noted pelican.');
+  t.false(existsSync(path.join(workspace, 'throws.txt')));
+  t.deepEqual(ofType(events, 'tool_decision').map((d) => d.decision.action), ['deny']);
+  const id = first.resumeId!;
+  t.truthy(id);
+  await first.stop();
+
+  const second = createHarness('pi', ctx);
+  record(t, second);
+  await second.start({ resume: id });
+  t.is((await runTurn(second, 'Now, which word was it?')).end.text, 'It was pelican.');
+  const recall = server.requests().find((r) => r.turn_name === 'recall')!;
+  t.true(JSON.stringify(recall.body).includes('Refused: noted pelican.'), 'the resumed request carries the earlier turn');
+});
