@@ -12,6 +12,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export interface HookEndpoint {
   /** Full URL to POST a hook's JSON to: `http://127.0.0.1:PORT/hook/TOKEN`. */
   url: string;
+  /** The loopback port (a sandbox must let the agent connect to it). */
+  port: number;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startHookEndpoint(handle: (body: unknown) => Promise<unkno
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${route}`,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -6,6 +6,7 @@ import { CodexHarness } from './codex/adapter.js';
 import { PiHarness } from './pi/adapter.js';
 import { CursorHarness } from './cursor/adapter.js';
 import { CommandHarness } from './command/adapter.js';
+import { BridleHarness } from './bridle/adapter.js';
 import type { Harness, HarnessContext } from './types.js';
 
 export type * from './types.js';
@@ -18,6 +19,7 @@ const ADAPTERS: Partial<Record<HarnessName, (ctx: HarnessContext) => Harness>> =
   pi: (ctx) => new PiHarness(ctx),
   cursor: (ctx) => new CursorHarness(ctx),
   command: (ctx) => new CommandHarness(ctx),
+  bridle: (ctx) => new BridleHarness(ctx),
 };
 
 /** Harness kinds this build can drive. (`bridle`, the built-in agent, lives elsewhere.) */

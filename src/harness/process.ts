@@ -25,6 +25,8 @@ export interface LaunchOptions {
   cwd: string;
   env: Record<string, string>;
   wrap?: LaunchWrapper;
+  /** Loopback ports the agent must reach (its hook endpoint); passed to `wrap`. */
+  loopbackPorts?: readonly number[];
   onStdoutLine: (line: string) => void;
   /** Raw stdout instead of lines (plain CLIs whose output is not a line protocol). */
   onStdoutData?: (text: string) => void;
@@ -46,7 +48,7 @@ export function vendorCommand(bin: string, override?: string): { file: string; a
 }
 
 export function launch(options: LaunchOptions): AgentProcess {
-  const launched = options.wrap ? options.wrap(options.file, options.args) : { file: options.file, args: options.args };
+  const launched = options.wrap ? options.wrap(options.file, options.args, { loopbackPorts: options.loopbackPorts ?? [] }) : { file: options.file, args: options.args };
   const child = spawn(launched.file, launched.args, {
     cwd: options.cwd,
     env: options.env,

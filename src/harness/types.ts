@@ -47,8 +47,12 @@ export interface GateDecision {
 
 export type Gate = (action: NormalizedAction) => Promise<GateDecision>;
 
-/** Rewrites a launch (e.g. into `bridle-sandbox … -- file args`). Identity when absent. */
-export type LaunchWrapper = (file: string, args: string[]) => { file: string; args: string[] };
+/**
+ * Rewrites a launch (e.g. into `bridle-sandbox … -- file args`). Identity when absent.
+ * `launch.loopbackPorts` are the 127.0.0.1 ports the agent must reach besides the proxy (its hook
+ * endpoint), known only once the adapter has started it; a sandbox must allow them.
+ */
+export type LaunchWrapper = (file: string, args: string[], launch?: { loopbackPorts: readonly number[] }) => { file: string; args: string[] };
 
 /** Everything an adapter gets from the session runtime. */
 export interface HarnessContext {

@@ -66,6 +66,7 @@ export class ClaudeCodeHarness extends BaseHarness {
       cwd: ctx.workspace,
       env,
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
+      loopbackPorts: [this.hook.port],
       onStdoutLine: (line) => this.onLine(line),
       onStderr: (text) => (this.stderrTail = (this.stderrTail + text).slice(-4000)),
     });

@@ -58,6 +58,7 @@ export class CodexHarness extends BaseHarness {
       cwd: ctx.workspace,
       env: { ...ctx.env, CODEX_HOME: ctx.configHome },
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
+      loopbackPorts: [this.hook.port],
       onStdoutLine: (line) => this.rpc?.receive(line),
       onStderr: (text) => (this.stderrTail = (this.stderrTail + text).slice(-4000)),
     });

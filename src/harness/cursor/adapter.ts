@@ -68,6 +68,7 @@ export class CursorHarness extends BaseHarness {
       cwd: ctx.workspace,
       env: { ...ctx.env },
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
+      loopbackPorts: [this.hook.port],
       onStdoutLine: (line) => this.onLine(line),
       onStderr: (t) => (this.stderrTail = (this.stderrTail + t).slice(-4000)),
     });
