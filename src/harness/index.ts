@@ -22,7 +22,7 @@ const ADAPTERS: Partial<Record<HarnessName, (ctx: HarnessContext) => Harness>> =
   bridle: (ctx) => new BridleHarness(ctx),
 };
 
-/** Harness kinds this build can drive. (`bridle`, the built-in agent, lives elsewhere.) */
+/** Harness kinds this build can drive. */
 export function harnessKinds(): HarnessName[] {
   return Object.keys(ADAPTERS) as HarnessName[];
 }
