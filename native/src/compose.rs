@@ -95,7 +95,7 @@ struct Node {
 
 /// What lstat said about a resolved path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Missing,
     Dir,
     Other,
@@ -107,12 +107,12 @@ enum Kind {
 /// Missing tails are kept verbatim: a carve-out that does not exist yet is still placed where it
 /// would appear, and one reached through a symlink is denied where it really lives.
 #[derive(Default)]
-struct Resolver {
+pub struct Resolver {
     memo: std::collections::HashMap<PathBuf, (PathBuf, Kind)>,
 }
 
 impl Resolver {
-    fn resolve(&mut self, p: &Path) -> (PathBuf, Kind) {
+    pub fn resolve(&mut self, p: &Path) -> (PathBuf, Kind) {
         self.resolve_depth(p, 0)
     }
 
@@ -173,7 +173,15 @@ pub fn resolve(p: &Path) -> PathBuf {
     Resolver::default().resolve(p).0
 }
 
+/// The Landlock-only composition: every protected path is carved out of the grants.
 pub fn compose(profile: &Profile) -> Result<Plan, String> {
+    compose_with(profile, &profile.fs.protected)
+}
+
+/// Composes with only `protected` carved out. The mount strategy passes the protected paths it
+/// did not already make read-only with a mount, so write roots without carve-outs stay single,
+/// fully writable rules.
+pub fn compose_with(profile: &Profile, protected: &[PathBuf]) -> Result<Plan, String> {
     let mut plan = Plan::default();
     if profile.mode == Mode::None {
         return Ok(plan);
@@ -207,7 +215,7 @@ pub fn compose(profile: &Profile) -> Result<Plan, String> {
         // A missing device is simply not granted (visit skips what does not exist).
         add(Path::new(d), rights, 0);
     }
-    for p in &profile.fs.protected {
+    for p in protected {
         add(p, 0, WRITE);
     }
     for p in &profile.fs.deny {
@@ -360,6 +368,7 @@ mod tests {
             fs,
             net: NetPolicy { mode: NetMode::None, allow_ports: vec![], allow_unix_sockets: false },
             best_effort: false,
+            protect_strategy: Default::default(),
         }
     }
 

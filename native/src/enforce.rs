@@ -1,12 +1,15 @@
 //! Applies a profile to the calling (single-threaded) process on Linux, in the one order that
-//! works: compose the rules while the filesystem is still fully visible, set no_new_privs, drop
-//! capabilities, restrict with Landlock, then install seccomp last (its filter would otherwise
-//! have to allow the setup calls). Decides what is missing on this kernel and whether that is
-//! fatal, and reports what was enforced.
+//! works: plan the protections, build the mount layer (namespace, read-only binds) while the
+//! process still holds the capabilities that takes, compose the Landlock rules, set
+//! no_new_privs, drop capabilities (after mounting, so the command cannot unmount), restrict with
+//! Landlock, then install seccomp last (its filter would otherwise have to allow the setup calls).
+//! Decides what is missing on this kernel and whether that is fatal, and reports what was
+//! enforced.
 
 use crate::compose::{self, Plan};
 use crate::landlock;
-use crate::profile::{Mode, NetMode, Profile};
+use crate::mounts::{self, By, NsError, Protection};
+use crate::profile::{Mode, NetMode, Profile, ProtectStrategy};
 use crate::{harden, seccomp};
 use serde::Serialize;
 
@@ -28,6 +31,10 @@ pub struct Status {
     pub enforced: Vec<&'static str>,
     pub missing: Vec<Missing>,
     pub rules: usize,
+    /// How protected paths inside write roots are kept read-only: `mount` or `landlock`.
+    pub protect_strategy: &'static str,
+    /// Each protected path and what protects it (`absent`: missing at launch, not protected).
+    pub protect: Vec<Protection>,
     pub notes: Vec<String>,
     /// Set when the launcher refused to run the command.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,13 +107,34 @@ pub fn apply(p: &Profile, status: &mut Status) -> Result<(), ()> {
         }
     }
 
-    let plan: Plan = match compose::compose(p) {
+    let mounted = match protect_with_mounts(p, status) {
+        Ok(m) => m,
+        Err(e) => {
+            status.error = Some(e);
+            return Err(());
+        }
+    };
+    let composed = match &mounted {
+        Some(mp) => compose::compose_with(p, &mp.landlock),
+        None => compose::compose(p),
+    };
+    let plan: Plan = match composed {
         Ok(plan) => plan,
         Err(e) => {
             status.error = Some(format!("cannot compose filesystem rules: {e}"));
             return Err(());
         }
     };
+    match mounted {
+        Some(mp) => {
+            status.protect_strategy = "mount";
+            status.protect = mp.report;
+        }
+        None => {
+            status.protect_strategy = "landlock";
+            status.protect = p.fs.protected.iter().map(|path| Protection { path: path.clone(), by: By::Landlock }).collect();
+        }
+    }
     status.notes.extend(plan.notes.iter().cloned());
 
     if let Err(e) = harden::no_new_privs() {
@@ -169,4 +197,49 @@ pub fn apply(p: &Profile, status: &mut Status) -> Result<(), ()> {
         }
     }
     Ok(())
+}
+
+/// The mount layer, when the profile's strategy and this machine allow it. Ok(Some(plan)): the
+/// process is now in its own namespace with the plan's mounts in place. Ok(None): protection is
+/// left entirely to Landlock (strategy `landlock`, nothing to mount, or `auto` without user
+/// namespaces). Err: refuse to run — either `mount` was demanded and is unavailable, or setup
+/// failed halfway, leaving the process in a namespace it cannot leave.
+fn protect_with_mounts(p: &Profile, status: &mut Status) -> Result<Option<mounts::MountPlan>, String> {
+    if p.protect_strategy == ProtectStrategy::Landlock || p.mode != Mode::WorkspaceWrite {
+        return Ok(None);
+    }
+    let unavailable = |status: &mut Status, reason: String| -> Result<Option<mounts::MountPlan>, String> {
+        let fallback = "protected paths are composed with Landlock instead (directories on the way to them are frozen)";
+        match p.protect_strategy {
+            ProtectStrategy::Mount if !p.best_effort => Err(format!(
+                "protect_strategy is mount, but this process cannot use a user namespace: {reason}. Use \
+                 protect_strategy: auto or landlock, or allow unprivileged user namespaces"
+            )),
+            ProtectStrategy::Mount => {
+                status.miss("mount_layer", format!("{reason}; {fallback}"), false);
+                Ok(None)
+            }
+            _ => {
+                status.notes.push(format!("mount layer unavailable ({reason}): {fallback}"));
+                Ok(None)
+            }
+        }
+    };
+    if let Some(reason) = mounts::known_unavailable() {
+        return unavailable(status, reason);
+    }
+    let plan = mounts::plan(p, true);
+    status.notes.extend(plan.notes.iter().cloned());
+    if plan.is_empty() {
+        // No protected path exists inside a write root: no namespace needed, none paid for.
+        return Ok(Some(plan));
+    }
+    match mounts::enter_namespace() {
+        Ok(()) => {}
+        Err(NsError::Unavailable(reason)) => return unavailable(status, reason),
+        Err(NsError::Failed(e)) => return Err(format!("mount layer: {e} (set protect_strategy: landlock to protect without namespaces)")),
+    }
+    let notes = mounts::mount_all(&plan).map_err(|e| format!("mount layer: {e} (set protect_strategy: landlock to protect without namespaces)"))?;
+    status.notes.extend(notes);
+    Ok(Some(plan))
 }

@@ -47,6 +47,31 @@ pub struct FsPolicy {
     /// Paths that are neither readable, writable nor executable, whatever root contains them.
     #[serde(default)]
     pub deny: Vec<PathBuf>,
+    /// Protected directories the launcher creates (empty, mode 0700) when they are missing and
+    /// their parent exists, so the mount strategy can protect them like existing ones. Each entry
+    /// must also be in `protected`.
+    #[serde(default)]
+    pub create: Vec<PathBuf>,
+    /// Protected paths that, when missing at launch and not created, the mount strategy leaves
+    /// unprotected (and reports as `absent`) instead of freezing their whole parent chain with
+    /// Landlock: what `git init` must be able to create. Each entry must also be in `protected`.
+    #[serde(default)]
+    pub unprotected_if_missing: Vec<PathBuf>,
+}
+
+/// How protected paths inside writable roots are kept read-only on Linux.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProtectStrategy {
+    /// `mount` when this machine allows user namespaces, `landlock` otherwise.
+    #[default]
+    Auto,
+    /// Read-only bind mounts in a private user + mount namespace; the write roots stay fully
+    /// usable. Refuses to run (unless best_effort) when namespaces are unavailable.
+    Mount,
+    /// Landlock composition only: no namespaces, but directories on the way to a protected path
+    /// cannot gain, lose or rename entries.
+    Landlock,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +97,8 @@ pub struct Profile {
     /// Run with whatever the kernel can enforce and report the rest, instead of refusing to start.
     #[serde(default)]
     pub best_effort: bool,
+    #[serde(default)]
+    pub protect_strategy: ProtectStrategy,
 }
 
 impl Profile {
@@ -91,17 +118,28 @@ impl Profile {
         if self.version != PROFILE_VERSION {
             errors.push(format!("version: expected {PROFILE_VERSION}, got {}", self.version));
         }
-        let lists: [(&str, &Vec<PathBuf>); 5] = [
+        let lists: [(&str, &Vec<PathBuf>); 7] = [
             ("fs.read", &self.fs.read),
             ("fs.write", &self.fs.write),
             ("fs.exec", &self.fs.exec),
             ("fs.protected", &self.fs.protected),
             ("fs.deny", &self.fs.deny),
+            ("fs.create", &self.fs.create),
+            ("fs.unprotected_if_missing", &self.fs.unprotected_if_missing),
         ];
         for (name, list) in lists {
             for (i, p) in list.iter().enumerate() {
                 if let Err(e) = check_path(p) {
                     errors.push(format!("{name}[{i}]: {e}"));
+                }
+            }
+        }
+        // Both lists only qualify protected paths: an entry elsewhere would be a directory the
+        // launcher creates, or a path it leaves writable, without any protection being asked for.
+        for (name, list) in [("fs.create", &self.fs.create), ("fs.unprotected_if_missing", &self.fs.unprotected_if_missing)] {
+            for (i, p) in list.iter().enumerate() {
+                if !self.fs.protected.contains(p) {
+                    errors.push(format!("{name}[{i}]: `{}` is not in fs.protected", p.display()));
                 }
             }
         }
@@ -179,6 +217,17 @@ mod tests {
         assert!(Profile::from_json(t).unwrap_err()[0].contains("at least one port"));
         let t = r#"{"version":1,"mode":"read-only","net":{"mode":"full","allow_ports":[80]}}"#;
         assert!(Profile::from_json(t).unwrap_err()[0].contains("only meaningful"));
+    }
+
+    #[test]
+    fn protect_strategy_defaults_to_auto_and_qualifiers_must_be_protected() {
+        assert_eq!(Profile::from_json(&base()).unwrap().protect_strategy, ProtectStrategy::Auto);
+        let t = r#"{"version":1,"mode":"workspace-write","protect_strategy":"landlock","fs":{"write":["/w"],"protected":["/w/.bridle"],"create":["/w/.bridle"],"unprotected_if_missing":["/w/.git/config"]},"net":{"mode":"none"}}"#;
+        let errs = Profile::from_json(t).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("fs.unprotected_if_missing[0]"), "{errs:?}");
+        let t = r#"{"version":1,"mode":"workspace-write","protect_strategy":"sideways","net":{"mode":"none"}}"#;
+        assert!(Profile::from_json(t).is_err());
     }
 
     #[test]

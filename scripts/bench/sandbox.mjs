@@ -81,6 +81,8 @@ export default async function (args) {
     mkdirSync(path.join(ws, 'src'));
     const home = os.homedir();
     const profile = buildProfile({ mode: 'workspace-write', workspace: ws, network: 'none', home, tmp: false });
+    // The same profile with the namespace-free strategy, so the mount layer's cost shows in this run.
+    const landlockOnly = { ...profile, protect_strategy: 'landlock' };
 
     // bubblewrap with the same policy: everything read-only, the workspace writable, the
     // protected paths re-bound read-only, the secret dirs hidden, no network, fresh /dev and /proc.
@@ -92,6 +94,7 @@ export default async function (args) {
       ['plain', ['/bin/true']],
       ['bridle-sandbox', [launcher, '--profile-json', JSON.stringify(profile), '--', '/bin/true']],
       ['bwrap', [bwrap, ...bw, '/bin/true']],
+      ['bridle-sandbox (landlock)', [launcher, '--profile-json', JSON.stringify(landlockOnly), '--', '/bin/true']],
     ];
     const argv = [String(rounds)];
     for (const [, cmd] of variants) argv.push("::", ...cmd);
@@ -99,13 +102,15 @@ export default async function (args) {
     execFileSync(driver, ['20', ...argv.slice(1)], { cwd: ws });
     const out = execFileSync(driver, argv, { cwd: ws, encoding: 'utf8', maxBuffer: 64 << 20 });
     const med = out.trim().split('\n').map((l) => median(l.split(' ').map(Number)));
-    const [plain, bridle, bwr] = med;
+    const [plain, bridle, bwr, landlock] = med;
     const ms = (us) => `${(us / 1000).toFixed(3)} ms`;
     console.log(`sandbox spawn benchmark: /bin/true, ${rounds} runs each, interleaved, posix_spawn+waitpid from a C driver`);
     console.log(`  kernel ${os.release()}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`);
     console.log(`  plain            median ${ms(plain)}`);
     console.log(`  bridle-sandbox   median ${ms(bridle)}   overhead ${ms(bridle - plain)} (goal <= 1.5 ms)`);
     console.log(`  bwrap            median ${ms(bwr)}   overhead ${ms(bwr - plain)}`);
+    console.log(`  bridle-sandbox, protect_strategy landlock (no namespace)   median ${ms(landlock)}   overhead ${ms(landlock - plain)}`);
+    console.log(`  bridle-sandbox protect_strategy: auto (${process.getuid?.() === 0 ? 'as root: mount namespace only' : 'user + mount namespace'})`);
     console.log(`  ratio bridle-sandbox/plain ${(bridle / plain).toFixed(2)}x, bwrap/bridle-sandbox ${(bwr / bridle).toFixed(2)}x (goal >= 3x)`);
     console.log(`  bridle-sandbox rules: ${profile.fs.protected.length} protected, ${profile.fs.deny.length} denied paths composed per launch`);
   } finally {

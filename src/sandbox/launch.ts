@@ -40,6 +40,10 @@ export interface SandboxStatus {
   enforced: string[];
   missing: { feature: string; reason: string; required: boolean }[];
   rules: number;
+  /** How protected paths inside write roots were kept read-only. */
+  protect_strategy: 'mount' | 'landlock' | '';
+  /** Each protected path and what protects it; `absent` = missing at launch and NOT protected. */
+  protect: { path: string; by: 'mount' | 'landlock' | 'absent' }[];
   notes: string[];
   error?: string;
 }

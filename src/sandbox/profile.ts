@@ -9,6 +9,13 @@ import { stateHome } from '../paths.js';
 
 export type SandboxMode = 'read-only' | 'workspace-write' | 'none';
 export type NetworkMode = 'none' | 'proxy' | 'full';
+/**
+ * How protected paths inside writable roots stay read-only on Linux: `mount` (read-only bind
+ * mounts in a private user + mount namespace; the workspace stays fully usable), `landlock`
+ * (composition only; directories on the way to a protected path are frozen), `auto` (mount when
+ * user namespaces are available, else landlock).
+ */
+export type ProtectStrategy = 'auto' | 'mount' | 'landlock';
 
 /** The profile JSON, field for field as the launcher parses it. */
 export interface SandboxProfile {
@@ -20,6 +27,10 @@ export interface SandboxProfile {
     exec: string[];
     protected: string[];
     deny: string[];
+    /** Protected directories the launcher creates (empty, 0700) when missing and their parent exists. */
+    create: string[];
+    /** Protected paths the mount strategy leaves unprotected (reported `absent`) when missing at launch. */
+    unprotected_if_missing: string[];
   };
   net: {
     mode: NetworkMode;
@@ -27,6 +38,7 @@ export interface SandboxProfile {
     allow_unix_sockets: boolean;
   };
   best_effort: boolean;
+  protect_strategy: ProtectStrategy;
 }
 
 /** What the builder needs; the agent spec's `sandbox:` maps onto it one field at a time. */
@@ -57,10 +69,25 @@ export interface SandboxOptions {
   tmp?: boolean;
   /** More unreadable paths on top of DEFAULT_SECRETS. */
   deny?: readonly string[];
+  /** Default: auto. */
+  protectStrategy?: ProtectStrategy;
 }
 
 /** Relative to each write root: the places whose change would run code outside the sandbox later. */
 export const DEFAULT_PROTECTED: readonly string[] = ['.git/hooks', '.git/config', '.bridle'];
+
+/**
+ * Protected names (relative to a write root) the launcher creates as empty directories when they
+ * are missing and their parent exists, so they can be protected by a mount like existing ones.
+ */
+export const CREATE_IF_MISSING: readonly string[] = ['.git/hooks', '.bridle'];
+
+/**
+ * Protected names that may appear during a session when missing at launch: `git init` at the
+ * workspace root must work, so a repository the agent creates has unprotected hooks and config.
+ * The status line reports them as `absent`; everything else missing stays protected (Landlock).
+ */
+export const MAY_APPEAR: readonly string[] = ['.git/hooks', '.git/config'];
 
 /** Relative to home: credentials an agent has no business reading (the proxy holds what it needs). */
 export const DEFAULT_SECRETS: readonly string[] = [
@@ -111,9 +138,10 @@ export function buildProfile(o: SandboxOptions): SandboxProfile {
     return {
       version: 1,
       mode: 'none',
-      fs: { read: [], write: [], exec: [], protected: [], deny: [] },
+      fs: { read: [], write: [], exec: [], protected: [], deny: [], create: [], unprotected_if_missing: [] },
       net: { mode: 'full', allow_ports: [], allow_unix_sockets: true },
       best_effort: o.bestEffort ?? false,
+      protect_strategy: o.protectStrategy ?? 'auto',
     };
   }
   const workspace = path.resolve(o.workspace);
@@ -141,8 +169,11 @@ export function buildProfile(o: SandboxOptions): SandboxProfile {
   const read = narrowed ? uniq([...(o.read ?? []).map(abs), ...SYSTEM_READ, workspace, path.dirname(path.dirname(process.execPath))]) : ['/'];
   const exec = o.exec ? uniq(o.exec.map(abs)) : read;
   const protect = o.protect ?? DEFAULT_PROTECTED;
+  const guarded = write.filter((w) => w !== '/tmp' && w !== path.resolve(os.tmpdir()));
+  const named = (names: readonly string[]): string[] =>
+    uniq(guarded.flatMap((w) => protect.filter((p) => names.includes(path.normalize(p))).map((p) => path.join(w, p))));
   const protectedPaths = uniq([
-    ...write.filter((w) => w !== '/tmp' && w !== path.resolve(os.tmpdir())).flatMap((w) => protect.map((p) => path.join(w, p))),
+    ...guarded.flatMap((w) => protect.map((p) => path.join(w, p))),
     ...(o.policyFiles ?? []).map(abs),
     ...SHELL_RC_FILES.map((f) => path.join(home, f)),
   ]);
@@ -154,9 +185,10 @@ export function buildProfile(o: SandboxOptions): SandboxProfile {
   return {
     version: 1,
     mode: o.mode,
-    fs: { read, write, exec, protected: protectedPaths, deny },
+    fs: { read, write, exec, protected: protectedPaths, deny, create: named(CREATE_IF_MISSING), unprotected_if_missing: named(MAY_APPEAR) },
     net: { mode: o.network, allow_ports: ports, allow_unix_sockets: o.allowUnixSockets ?? false },
     best_effort: o.bestEffort ?? false,
+    protect_strategy: o.protectStrategy ?? 'auto',
   };
 }
 
@@ -168,6 +200,7 @@ export interface SpecSandbox {
   network: NetworkMode;
   allow_unix_sockets?: boolean;
   best_effort?: boolean;
+  protect_strategy?: ProtectStrategy;
 }
 
 /** Adapter from a spec's `sandbox:` plus session facts to builder options. */
@@ -184,6 +217,7 @@ export function optionsFromSpec(
     allowPorts: spec.network === 'proxy' ? session.proxyPorts ?? [] : [],
     allowUnixSockets: spec.allow_unix_sockets ?? false,
     bestEffort: spec.best_effort ?? false,
+    ...(spec.protect_strategy ? { protectStrategy: spec.protect_strategy } : {}),
     policyFiles: session.policyFiles ?? [],
     ...(session.home ? { home: session.home } : {}),
     ...(session.stateDir ? { stateDir: session.stateDir } : {}),

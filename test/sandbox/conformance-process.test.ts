@@ -150,8 +150,14 @@ test('no new user namespace, by unshare or clone; the namespace is unchanged', a
   const prof = profileFor(w);
   t.is(verdict(await confined(prof, probe, ['unshare-user'])), 'err EPERM');
   t.is(verdict(await confined(prof, probe, ['clone-user'])), 'err EPERM');
-  const ns = await sh(prof, `"${probe}" unshare-user; readlink /proc/self/ns/user`);
-  t.true(ns.stdout.includes(readlinkSync('/proc/self/ns/user')), ns.stdout);
+  // The mount strategy runs the command in the launcher's own user namespace; the landlock one
+  // in the caller's. Either way the refused unshare leaves the command where it started.
+  const ns = await sh(prof, `readlink /proc/self/ns/user; "${probe}" unshare-user; readlink /proc/self/ns/user`);
+  const [before, refused, after] = ns.stdout.trim().split('\n');
+  t.is(refused, 'err EPERM');
+  t.is(before, after, ns.stdout);
+  const ll = await sh(profileFor(w, { protectStrategy: 'landlock' }), `"${probe}" unshare-user; readlink /proc/self/ns/user`);
+  t.true(ll.stdout.includes(readlinkSync('/proc/self/ns/user')), ll.stdout);
 });
 
 test('mount is denied and nothing gets mounted', async (t) => {

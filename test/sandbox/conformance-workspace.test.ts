@@ -1,11 +1,24 @@
 // The other half of conformance: the workspace must stay fully usable — git, package-manager file
 // churn, compilers — or agents will be configured to run unconfined.
 import test, { type ExecutionContext } from 'ava';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeWorld, profileFor, requireKernel, sh, type World } from './harness.js';
+import { loadNative } from '../../src/sandbox/native.js';
+import { makeWorld, profileFor, requireKernel, run, sh, type World } from './harness.js';
+import { sandboxedCommand, type SandboxStatus } from '../../src/sandbox/launch.js';
 
 const kernelOk = (t: ExecutionContext): boolean => requireKernel(t, { abi: 3, seccomp: true }, 'workspace confinement');
+
+/** The root of the workspace is only usable under default protection with the mount strategy. */
+function mountOk(t: ExecutionContext): boolean {
+  if (!kernelOk(t)) return false;
+  if (!loadNative().probe().user_namespaces) {
+    t.fail('a usable workspace root under default protection needs the mount strategy, i.e. unprivileged user namespaces');
+    return false;
+  }
+  return true;
+}
 
 function gitEnv(w: World): NodeJS.ProcessEnv {
   return { ...process.env, HOME: w.home, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
@@ -21,6 +34,61 @@ test('git init/commit/branch work in a project directory of the workspace (defau
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout.trim(), '3');
   t.true(existsSync(path.join(proj, '.git', 'refs', 'heads', 'feat')));
+});
+
+test('git init/commit/branch work at the root of a fresh workspace (default protection); the new .git is reported absent', async (t) => {
+  if (!mountOk(t)) return;
+  const w = makeWorld('git-root-default');
+  const prof = profileFor(w);
+  const c = sandboxedCommand(prof, '/bin/sh', ['-c', GIT], { statusFd: 2, env: gitEnv(w) });
+  const r = await run(c.file, c.args, { cwd: w.ws, env: c.env });
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout.trim(), '3');
+  t.true(existsSync(path.join(w.ws, '.git', 'refs', 'heads', 'feat')));
+  const status = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{"event"')) ?? '{}') as SandboxStatus;
+  t.is(status.protect_strategy, 'mount');
+  t.true(status.protect.some((p) => p.path === path.join(w.ws, '.git/hooks') && p.by === 'absent'), 'the unprotected new repository is on record');
+});
+
+test('git add/commit/branch in an existing repository at the workspace root; its hooks and config stay protected', async (t) => {
+  if (!mountOk(t)) return;
+  const w = makeWorld('git-root-existing');
+  const env = gitEnv(w);
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: w.ws, env });
+  const config = readFileSync(path.join(w.ws, '.git', 'config'), 'utf8');
+  const hookNames = readdirSync(path.join(w.ws, '.git', 'hooks')).sort();
+  const script = 'echo hello > a.txt && git add -A && git commit -q -m first && echo more >> a.txt && git commit -qam second && git checkout -q -b feat && git mv a.txt b.txt && git commit -qm mv && git gc -q && git log --oneline | wc -l';
+  const r = await sh(profileFor(w), script, { cwd: w.ws, env });
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout.trim(), '3');
+  t.false(existsSync(path.join(w.ws, '.git', 'index.lock')));
+  const evil = await sh(profileFor(w), 'echo "curl evil" > .git/hooks/pre-commit; git config core.hooksPath /tmp/evil', { cwd: w.ws, env });
+  t.not(evil.code, 0);
+  t.deepEqual(readdirSync(path.join(w.ws, '.git', 'hooks')).sort(), hookNames);
+  t.is(readFileSync(path.join(w.ws, '.git', 'config'), 'utf8'), config);
+});
+
+test('at the workspace root (default protection): new files, npm-style churn, directory renames and removal, cc', async (t) => {
+  if (!mountOk(t)) return;
+  const w = makeWorld('root-churn');
+  mkdirSync(path.join(w.ws, '.git', 'hooks'), { recursive: true });
+  writeFileSync(path.join(w.ws, '.git', 'config'), '[core]\n');
+  writeFileSync(path.join(w.ws, 'hello.c'), '#include <stdio.h>\nint main(void){puts("built-and-ran");return 0;}\n');
+  const script = [
+    'echo "{}" > package.json',
+    'node -e "$CHURN"',
+    'mkdir -p dist/a/b && echo x > dist/a/b/f && mv dist dist-old && rm -rf dist-old',
+    'mkdir tmp && TMPDIR=$PWD/tmp cc -O2 -o hello hello.c && ./hello',
+    'ls node_modules | wc -l',
+  ].join(' && ');
+  const r = await sh(profileFor(w), script, { cwd: w.ws, env: { ...process.env, CHURN } });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /cli-ran/);
+  t.regex(r.stdout, /built-and-ran/);
+  t.is(r.stdout.trim().split('\n').pop(), '21');
+  t.true(existsSync(path.join(w.ws, 'package.json')));
+  t.true(existsSync(path.join(w.ws, 'node_modules', 'pkg5', 'lib-moved', 'deep', 'er', 'f9.js')));
+  t.false(existsSync(path.join(w.ws, 'dist-old')));
 });
 
 test('git init/commit work at the workspace root when .git protection is turned off', async (t) => {

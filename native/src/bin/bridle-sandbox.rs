@@ -33,6 +33,9 @@ mod harden;
 #[path = "../landlock.rs"]
 mod landlock;
 #[cfg(target_os = "linux")]
+#[path = "../mounts.rs"]
+mod mounts;
+#[cfg(target_os = "linux")]
 #[path = "../seccomp.rs"]
 mod seccomp;
 

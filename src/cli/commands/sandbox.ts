@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Command, CliIO } from '../command.js';
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import { loadNative, NativeUnavailableError } from '../../sandbox/native.js';
-import { buildProfile, SandboxProfileError, type NetworkMode, type SandboxMode, type SandboxProfile } from '../../sandbox/profile.js';
+import { buildProfile, SandboxProfileError, type NetworkMode, type ProtectStrategy, type SandboxMode, type SandboxProfile } from '../../sandbox/profile.js';
 import { sandboxedCommand } from '../../sandbox/launch.js';
 
 const usage = `Usage:
@@ -29,6 +29,7 @@ Options (run, explain, seatbelt):
   --allow-port N       TCP port proxy mode may connect to (repeatable; alias --proxy-port)
   --allow-unix-sockets allow socket(AF_UNIX)
   --no-protect         do not protect .git/hooks, .git/config, .bridle inside write roots
+  --protect-strategy S auto | mount | landlock: how protected paths stay read-only (default: auto)
   --no-tmp             do not make /tmp writable
   --best-effort        run with what the kernel can enforce and report the rest
   --profile FILE       use a profile JSON file instead of the options above
@@ -53,6 +54,7 @@ function parseOptions(argv: string[], io: CliIO, needCommand: boolean): RunArgs 
   let profileFile: string | undefined;
   let unix = false;
   let protect = true;
+  let protectStrategy: ProtectStrategy = 'auto';
   let tmp = true;
   let bestEffort = false;
   let shaped = false;
@@ -85,6 +87,12 @@ function parseOptions(argv: string[], io: CliIO, needCommand: boolean): RunArgs 
       }
       case '--allow-unix-sockets': unix = true; break;
       case '--no-protect': protect = false; break;
+      case '--protect-strategy': {
+        const v = value();
+        if (v !== 'auto' && v !== 'mount' && v !== 'landlock') throw new UsageError(`--protect-strategy must be auto, mount or landlock, not \`${v}\``);
+        protectStrategy = v;
+        break;
+      }
       case '--no-tmp': tmp = false; break;
       case '--best-effort': bestEffort = true; break;
       case '--profile': profileFile = path.resolve(io.cwd, value()); break;
@@ -108,6 +116,7 @@ function parseOptions(argv: string[], io: CliIO, needCommand: boolean): RunArgs 
       allowUnixSockets: unix,
       bestEffort,
       tmp,
+      protectStrategy,
       home: io.env.HOME ?? os.homedir(),
       ...(protect ? {} : { protect: [] }),
     });
