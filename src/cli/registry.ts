@@ -4,9 +4,17 @@ import type { Command } from './command.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
 import { modelServerCommand } from './commands/model-server.js';
+import { policyCommand } from './commands/policy.js';
+import { runCommand } from './commands/run.js';
+import { sessionsCommand } from './commands/sessions.js';
+import { serverCommand } from './commands/server.js';
 
 export const commands: readonly Command[] = [
   sandboxCommand,
   validateCommand,
   modelServerCommand,
+  policyCommand,
+  runCommand,
+  sessionsCommand,
+  serverCommand,
 ];

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../util/diagnostic.js';
 import type { YamlSource } from '../util/yaml-source.js';
 import { specValidator } from '../spec/validator.js';
+import { policyValidator } from '../policy/validator.js';
 
 /** A diagnostic with a severity; plain Diagnostics (no severity) count as errors. */
 export interface Finding extends Diagnostic {
@@ -35,6 +36,6 @@ export interface FileValidator {
 }
 
 export const validators: readonly FileValidator[] = [
-  // policyValidator goes here, above specValidator.
+  policyValidator,
   specValidator,
 ];

@@ -1,0 +1,166 @@
+// `bridle run SPEC.yaml [-p PROMPT] --headless [--json] [--cwd DIR] [--no-ask] [--ask-timeout S]
+// [--model-server SCRIPT]` — start a session in the daemon (started on demand) and follow it.
+// The daemon owns the session; this command is one client of it, so an attached dashboard or a
+// test client sees the same events and can answer the same asks.
+import path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import type { Command, CliIO } from '../command.js';
+import { EXIT_FAIL, EXIT_OK, UsageError } from '../command.js';
+import { loadSpec } from '../../spec/index.js';
+import { allowlisted } from '../../session/env.js';
+import { connectDaemon, type EventsPush } from '../../daemon/index.js';
+import { DiagnosticError } from '../../util/diagnostic.js';
+import { renderEvent, type RenderState } from '../../session/transcript.js';
+
+const usage = `Usage:
+  bridle run SPEC.yaml -p PROMPT --headless [--json] [--cwd DIR] [--no-ask] [--ask-timeout SECONDS]
+                       [--model-server SCRIPT]
+
+Starts a session of the agent in SPEC.yaml in the Bridle daemon (starting the daemon if needed),
+sends PROMPT, prints the session as it happens, and exits when the agent's turn ends: 0 when it
+completed, 1 when the agent failed or the session was interrupted.
+
+Options:
+  -p, --prompt TEXT      the task
+  --headless             no dashboard: print the transcript (required until the dashboard exists)
+  --json                 print every normalized event as one JSON object per line instead
+  --cwd DIR              the agent's working directory (default: the current directory)
+  --no-ask               deny every action a policy would ask a human about, with a clear reason
+  --ask-timeout SECONDS  how long an ask waits for an answer before it is denied (default 600)
+  --model-server SCRIPT  offline: serve the model APIs from this scripted model server script
+                         (see src/model-server/README.md) instead of the vendors' APIs; a spec
+                         can name one itself as \`params: { model_server: FILE }\`
+
+Asks go to every attached client (\`bridle\` dashboard, or any protocol client); answer them over
+the daemon protocol (docs/protocol.md). Ctrl-C ends the session.`;
+
+interface Options {
+  spec: string;
+  prompt?: string;
+  headless: boolean;
+  json: boolean;
+  cwd: string;
+  noAsk: boolean;
+  askTimeoutS?: number;
+  modelServer?: string;
+}
+
+function parseArgs(argv: string[], cwd: string): Options {
+  let spec: string | undefined;
+  const o: Partial<Options> = { headless: false, json: false, noAsk: false };
+  let dir = cwd;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    if (flag === '-p' || flag === '--prompt') o.prompt = value();
+    else if (flag === '--headless') o.headless = true;
+    else if (flag === '--json') o.json = true;
+    else if (flag === '--no-ask') o.noAsk = true;
+    else if (flag === '--cwd') dir = path.resolve(cwd, value());
+    else if (flag === '--model-server') o.modelServer = path.resolve(cwd, value());
+    else if (flag === '--ask-timeout') {
+      const text = value();
+      const n = Number(text);
+      if (!/^\d+(\.\d+)?$/.test(text) || n <= 0) throw new UsageError(`--ask-timeout must be a positive number of seconds, got \`${text}\``);
+      o.askTimeoutS = n;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option \`${arg}\``);
+    else if (spec === undefined) spec = path.resolve(cwd, arg);
+    else throw new UsageError(`unexpected argument \`${arg}\``);
+  }
+  if (spec === undefined) throw new UsageError('missing SPEC.yaml');
+  return { ...(o as Options), spec, cwd: dir };
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run an agent spec as a governed session',
+  usage,
+  async run(argv, io) {
+    const opts = parseArgs(argv, io.cwd);
+    let spec;
+    try {
+      spec = loadSpec(opts.spec);
+    } catch (err) {
+      if (err instanceof DiagnosticError) {
+        io.stderr(`${err.message}\n`);
+        return EXIT_FAIL;
+      }
+      throw err;
+    }
+    if (!opts.headless && spec.mode !== 'headless') {
+      throw new UsageError('interactive sessions need the dashboard, which this build does not have yet; pass --headless');
+    }
+    if (opts.prompt === undefined) throw new UsageError('a headless run needs -p PROMPT');
+    if (!existsSync(opts.cwd) || !statSync(opts.cwd).isDirectory()) throw new UsageError(`--cwd ${opts.cwd} is not a directory`);
+    // A spec may name its own offline script (the shipped hello example does); --model-server wins.
+    const own = spec.params.model_server;
+    if (opts.modelServer === undefined && typeof own === 'string') opts.modelServer = path.resolve(spec.dir, own);
+    if (opts.modelServer !== undefined && !existsSync(opts.modelServer)) throw new UsageError(`--model-server ${opts.modelServer}: no such file`);
+    return follow(opts, spec.env, io);
+  },
+};
+
+async function follow(opts: Options, allow: readonly string[], io: CliIO): Promise<number> {
+  // Only the variables the spec passes through leave this process.
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(io.env)) if (v !== undefined && allowlisted(allow, k)) env[k] = v;
+
+  const client = await connectDaemon(io.env, 'bridle run');
+  let started: { session: string };
+  try {
+    started = await client.request<{ session: string }>('start', {
+      spec: opts.spec,
+      cwd: opts.cwd,
+      prompt: opts.prompt,
+      one_shot: true,
+      no_ask: opts.noAsk,
+      ...(opts.askTimeoutS !== undefined ? { ask_timeout_ms: Math.round(opts.askTimeoutS * 1000) } : {}),
+      ...(opts.modelServer !== undefined ? { model_server: opts.modelServer } : {}),
+      env,
+    });
+  } catch (err) {
+    client.close();
+    io.stderr(`bridle run: ${(err as Error).message}\n`);
+    return EXIT_FAIL;
+  }
+  const id = started.session;
+  if (!opts.json) io.stderr(`bridle: session ${id}\n`);
+
+  const render: RenderState = { atLineStart: true, denied: new Set() };
+  let finished = false;
+  const outcome = new Promise<number>((resolve) => {
+    client.onEvents((push: EventsPush) => {
+      if (push.session !== id) return;
+      for (const e of push.events) {
+        if (opts.json) io.stdout(`${JSON.stringify({ seq: e.seq, ts: e.ts, type: e.type, ...(e.payload as object) })}\n`);
+        else renderEvent(e, render, io);
+        const p = e.payload as { kind?: string; state?: string };
+        if (e.type === 'lifecycle' && p.kind === 'state' && (p.state === 'done' || p.state === 'failed' || p.state === 'interrupted')) {
+          finished = true;
+          resolve(p.state === 'done' ? EXIT_OK : EXIT_FAIL);
+        }
+      }
+    });
+    client.onClosed(() => {
+      if (finished) return;
+      io.stderr('bridle run: lost the connection to the daemon\n');
+      resolve(EXIT_FAIL);
+    });
+  });
+  const interrupt = (): void => void client.request('kill', { session: id }).catch(() => undefined);
+  process.once('SIGINT', interrupt);
+  try {
+    await client.request('subscribe', { session: id, after_seq: 0 });
+    return await outcome;
+  } finally {
+    process.off('SIGINT', interrupt);
+    client.close();
+  }
+}

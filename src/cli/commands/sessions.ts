@@ -1,0 +1,101 @@
+// `bridle sessions ls|show ID|events ID|kill ID` — sessions as the daemon (started on demand)
+// knows them, including those of earlier daemons (ended ones stay in the store).
+import type { Command } from '../command.js';
+import { EXIT_FAIL, EXIT_OK, UsageError } from '../command.js';
+import { connectDaemon } from '../../daemon/index.js';
+import type { Ask, Session, StoredEvent, Usage } from '../../store/index.js';
+import { renderEvent } from '../../session/transcript.js';
+
+const usage = `Usage:
+  bridle sessions [ls] [--json]        sessions, newest first
+  bridle sessions show ID [--json]     one session: state, spend, asks, usage
+  bridle sessions events ID [--json]   its events (a transcript; --json: one event per line)
+  bridle sessions kill ID              end it and its whole process tree`;
+
+function age(ms: number): string {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  return `${Math.round(s / 3600)}h`;
+}
+
+export const sessionsCommand: Command = {
+  name: 'sessions',
+  summary: 'list, inspect and end sessions',
+  usage,
+  async run(argv, io) {
+    const json = argv.includes('--json');
+    const args = argv.filter((a) => a !== '--json');
+    for (const a of args) if (a.startsWith('-')) throw new UsageError(`unknown option \`${a}\``);
+    const [sub = 'ls', id, ...extra] = args;
+    if (extra.length > 0) throw new UsageError(`unexpected argument \`${extra[0]}\``);
+    if (sub !== 'ls' && id === undefined) throw new UsageError(`\`sessions ${sub}\` needs a session id`);
+    if (sub === 'ls' && id !== undefined) throw new UsageError(`unexpected argument \`${id}\``);
+    if (!['ls', 'show', 'events', 'kill'].includes(sub)) throw new UsageError(`unknown subcommand \`${sub}\``);
+
+    const client = await connectDaemon(io.env, 'bridle sessions');
+    try {
+      if (sub === 'ls') {
+        const rows = await client.request<Session[]>('list', { limit: 100 });
+        if (json) {
+          for (const r of rows) io.stdout(`${JSON.stringify(r)}\n`);
+          return EXIT_OK;
+        }
+        if (rows.length === 0) {
+          io.stdout('no sessions\n');
+          return EXIT_OK;
+        }
+        io.stdout(`${'ID'.padEnd(28)} ${'AGENT'.padEnd(16)} ${'HARNESS'.padEnd(12)} ${'STATE'.padEnd(12)} ${'AGE'.padEnd(5)} COST\n`);
+        for (const r of rows) {
+          io.stdout(`${r.id.padEnd(28)} ${r.agent.padEnd(16)} ${r.harness.padEnd(12)} ${r.state.padEnd(12)} ${age(r.createdAt).padEnd(5)} $${r.costUsd.toFixed(4)}\n`);
+        }
+        return EXIT_OK;
+      }
+      if (sub === 'show') {
+        const r = await client.request<{ session: Session; live: boolean; asks: Ask[]; usage: Usage[] }>('show', { session: id });
+        if (json) {
+          io.stdout(`${JSON.stringify(r)}\n`);
+          return EXIT_OK;
+        }
+        const s = r.session;
+        io.stdout(
+          [
+            `session   ${s.id}${r.live ? ' (live)' : ''}`,
+            `agent     ${s.agent} (${s.harness})`,
+            `state     ${s.state}${s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}`,
+            `spec      ${s.specPath ?? '-'}`,
+            `workspace ${s.workspace ?? '-'}`,
+            `spend     $${s.costUsd.toFixed(4)}, ${s.tokens} tokens over ${r.usage.length} model call(s)`,
+            `asks      ${r.asks.length === 0 ? 'none' : ''}`,
+            ...r.asks.map((a) => `  ${a.id} ${a.state}${a.answeredBy ? ` by ${a.answeredBy}` : ''}: ${a.prompt}`),
+            '',
+          ].join('\n'),
+        );
+        return EXIT_OK;
+      }
+      if (sub === 'events') {
+        const st = { atLineStart: true, denied: new Set<string>() };
+        let after = 0;
+        for (;;) {
+          const batch = await client.request<StoredEvent[]>('events', { session: id, after_seq: after, limit: 1000 });
+          for (const e of batch) {
+            if (json) io.stdout(`${JSON.stringify({ seq: e.seq, ts: e.ts, type: e.type, ...(e.payload as object) })}\n`);
+            else renderEvent(e, st, io);
+          }
+          if (batch.length < 1000) break;
+          after = batch[batch.length - 1]!.seq;
+        }
+        if (!json && !st.atLineStart) io.stdout('\n');
+        return EXIT_OK;
+      }
+      const r = await client.request<{ state: string | null }>('kill', { session: id });
+      io.stdout(`${id}: ${r.state ?? 'ended'}\n`);
+      return EXIT_OK;
+    } catch (err) {
+      io.stderr(`bridle sessions: ${(err as Error).message}\n`);
+      return EXIT_FAIL;
+    } finally {
+      client.close();
+    }
+  },
+};

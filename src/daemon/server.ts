@@ -1,0 +1,252 @@
+// The daemon: owns the sessions (and through them every agent process, proxy and hook endpoint),
+// the store and the ASK queue, and serves the JSON-lines protocol on a 0600 unix socket to
+// clients that present the token. The token lives in the state dir, which every sandbox denies,
+// so nothing an agent runs can drive the daemon, answer an ask or read another session.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { DiagnosticError } from '../util/diagnostic.js';
+import { SessionManager } from '../session/index.js';
+import { daemonPaths, type DaemonPaths } from '../session/paths.js';
+import { ASK_ANSWERS, type AskAnswer } from '../policy/index.js';
+import type { Tail } from '../store/index.js';
+import { lineReader, PROTOCOL_VERSION, type Push, type Reply, type Request } from './protocol.js';
+
+export interface DaemonOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: (message: string) => void;
+}
+
+export interface Daemon {
+  paths: DaemonPaths;
+  manager: SessionManager;
+  /** Ends every session (interrupted), closes the socket and the store. */
+  close(): Promise<void>;
+  /** Settles once the daemon has closed (after `close` or a `stop` request). */
+  closed: Promise<void>;
+}
+
+export class DaemonRunningError extends Error {}
+
+/** Reads the client token, creating it (0600) on first use. */
+export function ensureToken(paths: DaemonPaths): string {
+  if (existsSync(paths.token)) {
+    chmodSync(paths.token, 0o600);
+    return readFileSync(paths.token, 'utf8').trim();
+  }
+  const token = randomBytes(32).toString('hex');
+  writeFileSync(paths.token, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  return token;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function canConnect(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(socket);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One instance per state dir: a live pid in the pid file, or a socket that answers, means running. */
+async function claimInstance(paths: DaemonPaths): Promise<void> {
+  if (existsSync(paths.pid)) {
+    const pid = Number(readFileSync(paths.pid, 'utf8').trim());
+    if (Number.isInteger(pid) && pid !== process.pid && pidAlive(pid) && (await canConnect(paths.socket))) {
+      throw new DaemonRunningError(`a daemon is already running (pid ${pid})`);
+    }
+  }
+  if (await canConnect(paths.socket)) throw new DaemonRunningError(`a daemon is already listening on ${paths.socket}`);
+  rmSync(paths.socket, { force: true });
+  writeFileSync(paths.pid, `${process.pid}\n`, { mode: 0o600 });
+}
+
+export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => undefined);
+  const paths = daemonPaths(env);
+  mkdirSync(paths.state, { recursive: true, mode: 0o700 });
+  mkdirSync(paths.runtime, { recursive: true, mode: 0o700 });
+  await claimInstance(paths);
+  const token = ensureToken(paths);
+  const upstreamCa = env.BRIDLE_UPSTREAM_CA ? readFileSync(env.BRIDLE_UPSTREAM_CA, 'utf8') : undefined;
+  const manager = new SessionManager({ env, ...(upstreamCa !== undefined ? { upstreamCa } : {}) });
+  const recovered = manager.recover();
+  if (recovered.length > 0) log(`marked ${recovered.length} session(s) interrupted: ${recovered.map((s) => s.id).join(', ')}`);
+
+  let closing: Promise<void> | undefined;
+  let settleClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (settleClosed = resolve));
+  const connections = new Set<net.Socket>();
+
+  const server = net.createServer((socket) => {
+    connections.add(socket);
+    const tails = new Map<string, Tail>();
+    let client: string | undefined;
+    const send = (message: Reply | Push): void => {
+      if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+    };
+    const dropTails = (): void => {
+      for (const t of tails.values()) t.stop();
+      tails.clear();
+    };
+    socket.on('close', () => {
+      dropTails();
+      connections.delete(socket);
+    });
+    socket.on('error', () => undefined);
+    socket.setEncoding('utf8');
+    const onMessage = (value: unknown): void => {
+      const req = value as Request;
+      const id = typeof req?.id === 'number' ? req.id : 0;
+      if (client === undefined) {
+        if (req?.op !== 'hello' || typeof req.token !== 'string' || !sameToken(req.token, token)) {
+          send({ id, ok: false, error: 'unauthorized: the first request must be hello with the client token' });
+          socket.end();
+          return;
+        }
+        client = typeof req.client === 'string' && req.client ? req.client : 'client';
+        send({ id, ok: true, result: { version: PROTOCOL_VERSION, pid: process.pid } });
+        return;
+      }
+      void handle(req, client, { send, tails, socket }).then(
+        (result) => send({ id, ok: true, result: result ?? null }),
+        (err: unknown) => send({ id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+      );
+    };
+    socket.on('data', lineReader(onMessage, (message) => send({ id: 0, ok: false, error: message })));
+  });
+
+  interface Conn {
+    send(message: Reply | Push): void;
+    tails: Map<string, Tail>;
+    socket: net.Socket;
+  }
+
+  const handle = async (req: Request, client: string, conn: Conn): Promise<unknown> => {
+    const store = manager.store;
+    switch (req.op) {
+      case 'hello':
+        return { version: PROTOCOL_VERSION, pid: process.pid };
+      case 'status':
+        return { pid: process.pid, socket: paths.socket, state_dir: paths.state, live: manager.liveIds() };
+      case 'list':
+        return store.listSessions({ limit: req.limit ?? 100 });
+      case 'show': {
+        const session = store.getSession(req.session);
+        if (!session) throw new Error(`no session ${req.session}`);
+        return {
+          session,
+          live: manager.get(req.session) !== undefined,
+          asks: store.listAsks({ sessionId: req.session, limit: 1000 }),
+          decisions: store.listDecisions(req.session, { limit: 1000 }),
+          usage: store.listUsage(req.session, { limit: 1000 }),
+        };
+      }
+      case 'start': {
+        if (typeof req.spec !== 'string' || typeof req.cwd !== 'string') throw new Error('start needs spec and cwd');
+        try {
+          const session = manager.start({
+            specPath: req.spec,
+            cwd: req.cwd,
+            ...(req.prompt !== undefined ? { prompt: req.prompt } : {}),
+            oneShot: req.one_shot === true,
+            noAsk: req.no_ask === true,
+            ...(req.ask_timeout_ms !== undefined ? { askTimeoutMs: req.ask_timeout_ms } : {}),
+            ...(req.model_server !== undefined ? { modelServerScript: req.model_server } : {}),
+            clientEnv: req.env ?? {},
+          });
+          return { session: session.id };
+        } catch (err) {
+          if (err instanceof DiagnosticError) throw new Error(`invalid spec:\n${err.message}`);
+          throw err;
+        }
+      }
+      case 'send':
+        return { seq: await manager.require(req.session).send(req.text) };
+      case 'events':
+        return store.readEvents(req.session, { afterSeq: req.after_seq ?? 0, limit: req.limit ?? 1000 });
+      case 'subscribe': {
+        if (!store.getSession(req.session)) throw new Error(`no session ${req.session}`);
+        conn.tails.get(req.session)?.stop();
+        const tail = store.tail(req.session, req.after_seq ?? 0, (events) => {
+          conn.send({ push: 'events', session: req.session, events: events.map(({ seq, ts, type, payload }) => ({ seq, ts, type, payload })) });
+        });
+        conn.tails.set(req.session, tail);
+        return { session: req.session };
+      }
+      case 'unsubscribe':
+        conn.tails.get(req.session)?.stop();
+        conn.tails.delete(req.session);
+        return null;
+      case 'asks':
+        return store.listAsks({ state: 'pending', limit: 1000, ...(req.session !== undefined ? { sessionId: req.session } : {}) });
+      case 'resolve': {
+        if (!(ASK_ANSWERS as readonly string[]).includes(req.answer)) throw new Error(`answer must be one of ${ASK_ANSWERS.join(', ')}`);
+        const d = manager.resolveAsk(req.ask, req.answer as AskAnswer, client);
+        return { ask: req.ask, action: d.action, answer: d.answer ?? null };
+      }
+      case 'interrupt':
+        await manager.require(req.session).interrupt();
+        return null;
+      case 'kill':
+        await manager.require(req.session).kill();
+        return { state: store.getSession(req.session)?.state ?? null };
+      case 'stop':
+        setImmediate(() => void close());
+        return null;
+      default:
+        throw new Error(`unknown op ${JSON.stringify((req as { op?: unknown }).op)}`);
+    }
+  };
+
+  // The socket is created 0600 (umask) and chmod'ed again: no window where others could connect.
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(paths.socket, () => resolve());
+    });
+  } finally {
+    process.umask(umask);
+  }
+  chmodSync(paths.socket, 0o600);
+  log(`listening on ${paths.socket}`);
+
+  const close = (): Promise<void> => {
+    if (closing) return closing;
+    closing = (async () => {
+      server.close();
+      await manager.shutdown();
+      for (const c of connections) c.destroy();
+      rmSync(paths.socket, { force: true });
+      try {
+        if (Number(readFileSync(paths.pid, 'utf8').trim()) === process.pid) rmSync(paths.pid, { force: true });
+      } catch {
+        // gone already
+      }
+      log('stopped');
+      settleClosed();
+    })();
+    return closing;
+  };
+
+  return { paths, manager, close, closed };
+}

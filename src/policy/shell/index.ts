@@ -1,0 +1,3 @@
+export { parseShell } from './parser.js';
+export { ShellParseCache, type Entry as ShellCacheEntry } from './cache.js';
+export type { ShellParse, SimpleCommand, Redirect } from './types.js';

@@ -1,0 +1,386 @@
+// One governed session: spec + workspace + sandbox profile + proxy route + credentials + policy
+// stack + ASK queue + event log. It owns every process and server it starts (agent, egress
+// proxy, hook endpoint via the harness, optional scripted model server) and ends them all when it
+// ends, whatever the reason.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createHarness } from '../harness/index.js';
+import type { GateDecision, Harness, HarnessEvent, NormalizedAction as HarnessAction } from '../harness/types.js';
+import { describeAction, type AskAnswer, type Decision, type HumanAuthority, type NormalizedAction, type PolicySession } from '../policy/index.js';
+import { proxyEnvFor, startEgressProxy, type EgressAction, type EgressDecision, type EgressProxy, type UsageRecord } from '../proxy/index.js';
+import { startModelServer, type ModelServer } from '../model-server/index.js';
+import type { AgentSpec } from '../spec/types.js';
+import type { AskState, EventInput, SessionState, Store } from '../store/index.js';
+import { TERMINAL_STATES } from '../store/index.js';
+import { buildChildEnv } from './env.js';
+import { storeEventOf } from './events.js';
+import { sessionDir, SESSIONS_GUARD, type DaemonPaths } from './paths.js';
+import { buildEngine } from './policy.js';
+import { sandboxWrap } from './sandbox.js';
+import type { PolicySet } from '../policy/index.js';
+
+/** Extra time a harness gate waits beyond the ask timeout, so the engine's own deny arrives first. */
+const GATE_MARGIN_MS = 60_000;
+
+export interface StartRequest {
+  spec: AgentSpec;
+  /** The agent's working directory (absolute, existing). */
+  workspace: string;
+  /** First user message, sent once the agent is ready. */
+  prompt?: string;
+  /** End the session when the first turn ends (headless `bridle run`). */
+  oneShot?: boolean;
+  /** Deny every ask at once instead of waiting for a human. */
+  noAsk?: boolean;
+  /** How long an ask waits for a human before it is denied; default the engine's (10 min). */
+  askTimeoutMs?: number;
+  /** Serve the model routes from this scripted model server script (offline runs). */
+  modelServerScript?: string;
+  /** The requesting client's environment; only the spec's `env:` allowlist is read from it. */
+  clientEnv?: Readonly<Record<string, string | undefined>>;
+}
+
+/** What every session of one daemon shares. */
+export interface RuntimeDeps {
+  store: Store;
+  paths: DaemonPaths;
+  /** The real user's home: secrets to deny, vendor instructions to import. */
+  userHome: string;
+  /** The daemon's environment: real credentials and upstream overrides come from here only. */
+  daemonEnv: Readonly<Record<string, string | undefined>>;
+  serverPolicy: PolicySet;
+  /** Extra PEM CA trusted for upstream TLS (a corporate gateway, or tests' HTTPS model server). */
+  upstreamCa?: string;
+  /** Registers a redactor with the store's redact hook; returns its removal. */
+  addRedactor(redact: (value: unknown) => unknown): () => void;
+}
+
+export type SessionEnd = 'done' | 'failed' | 'interrupted';
+
+interface PendingAsk {
+  policyId: string;
+  by?: string;
+}
+
+/** Start time of a process in clock ticks since boot (/proc/PID/stat field 22), to recognise it later. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export class Session {
+  readonly id: string;
+  readonly spec: AgentSpec;
+  readonly workspace: string;
+  private state: SessionState = 'starting';
+  private harness: Harness | undefined;
+  private proxy: EgressProxy | undefined;
+  private modelServer: ModelServer | undefined;
+  private policy: PolicySession | undefined;
+  private human: HumanAuthority | undefined;
+  private removeRedactor: (() => void) | undefined;
+  private readonly asks = new Map<string, PendingAsk>();
+  private ending: Promise<void> | undefined;
+  private lastTurnCompleted = false;
+  private readonly endedPromise: Promise<SessionEnd>;
+  private settleEnded!: (end: SessionEnd) => void;
+
+  /** Creates the store row; `boot` starts everything. Throws nothing the spec did not already pass. */
+  constructor(
+    private readonly deps: RuntimeDeps,
+    private readonly req: StartRequest,
+  ) {
+    this.spec = req.spec;
+    this.workspace = req.workspace;
+    const row = deps.store.createSession({ agent: req.spec.name, harness: req.spec.harness, specPath: req.spec.file, workspace: req.workspace, state: 'starting' });
+    this.id = row.id;
+    this.endedPromise = new Promise((resolve) => (this.settleEnded = resolve));
+  }
+
+  get currentState(): SessionState {
+    return this.state;
+  }
+
+  /** Settles with the final state once everything the session started is gone. */
+  get ended(): Promise<SessionEnd> {
+    return this.endedPromise;
+  }
+
+  private append(events: EventInput[]): number[] {
+    return this.deps.store.append(this.id, events);
+  }
+
+  private setState(state: SessionState, patch: { exitCode?: number | null } = {}): void {
+    if (this.state === state || TERMINAL_STATES.includes(this.state)) return;
+    this.state = state;
+    this.deps.store.updateSession(this.id, { state, ...patch });
+    this.append([{ type: 'lifecycle', payload: { kind: 'state', state, ...(patch.exitCode !== undefined ? { exit_code: patch.exitCode } : {}) } }]);
+  }
+
+  /** Starts the proxy, the policy stack and the agent; sends the first prompt. Never rejects. */
+  async boot(): Promise<void> {
+    try {
+      await this.bootSteps();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.append([{ type: 'error', payload: { kind: 'error', message, fatal: true } }]);
+      await this.end('failed');
+    }
+  }
+
+  private async bootSteps(): Promise<void> {
+    const { deps, req, spec } = this;
+    const dir = sessionDir(deps.paths, this.id);
+    const home = path.join(dir, 'home');
+    const configHome = path.join(dir, 'config');
+    const tmp = path.join(dir, 'tmp');
+    for (const d of [home, configHome, tmp]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(deps.paths.sessions, SESSIONS_GUARD), '', { mode: 0o600 });
+
+    if (req.modelServerScript !== undefined) {
+      this.modelServer = await startModelServer({ scriptFile: req.modelServerScript });
+      this.append([{ type: 'lifecycle', payload: { kind: 'model_server', url: this.modelServer.url, script: req.modelServerScript } }]);
+    }
+    if (this.ending) return;
+
+    const { engine, files } = buildEngine({
+      spec,
+      server: deps.serverPolicy,
+      workspace: this.workspace,
+      home: deps.userHome,
+      ...(req.askTimeoutMs !== undefined ? { askTimeoutMs: req.askTimeoutMs } : {}),
+    });
+    const opened = engine.openSession({ id: this.id, workspace: this.workspace });
+    this.policy = opened.session;
+    this.human = opened.human;
+
+    const offline = this.modelServer !== undefined;
+    this.proxy = await startEgressProxy({
+      decide: (action) => this.decideEgress(action),
+      onEvent: (_sid, event) => this.append([{ type: 'egress', payload: { kind: 'egress', ...event.payload } }]),
+      onUsage: (u) => this.meter(u),
+      env: deps.daemonEnv,
+      ...(offline ? { upstreams: { anthropic: this.modelServer!.url, openai: `${this.modelServer!.url}/v1` }, defaultCredentials: false as const } : {}),
+      ...(deps.upstreamCa !== undefined ? { upstreamCa: deps.upstreamCa } : {}),
+      caDir: dir,
+    });
+    const proxy = this.proxy;
+    this.removeRedactor = deps.addRedactor((v) => proxy.redact(v));
+    // end() may have run while the proxy started; it closed what existed then, not this.
+    if (this.ending) {
+      await proxy.close();
+      return;
+    }
+    // Offline runs talk plain HTTP to a local script: no real secret is involved, so none is loaded
+    // (a placeholder over plain HTTP would be refused as exfiltration anyway).
+    const route = this.proxy.addSession({
+      id: this.id,
+      credentials: offline ? [] : spec.credentials.map((c) => ({ name: c.name, hosts: c.hosts, source: c.source })),
+    });
+    for (const m of route.missing) {
+      this.append([{ type: 'error', payload: { kind: 'credential_missing', name: m.name, reason: m.reason, fatal: false } }]);
+    }
+    const env = buildChildEnv({ spec, clientEnv: req.clientEnv ?? {}, home, tmp, proxyEnv: proxyEnvFor(route) });
+    const wrap = sandboxWrap(
+      { spec, workspace: this.workspace, privateDir: dir, paths: deps.paths, proxyPort: this.proxy.port, userHome: deps.userHome, policyFiles: files },
+      (profile) => this.append([{ type: 'lifecycle', payload: { kind: 'sandbox', profile } }]),
+    );
+    if (this.ending) return;
+
+    this.harness = createHarness(spec.harness, {
+      spec,
+      workspace: this.workspace,
+      configHome,
+      env,
+      wrap,
+      gate: (action) => this.gate(action),
+      gateTimeoutMs: engine.askTimeoutMs + GATE_MARGIN_MS,
+      userHome: deps.userHome,
+    });
+    this.harness.on((event) => this.onHarnessEvent(event));
+    await this.harness.start();
+    if (this.ending) {
+      // Killed while the agent was starting: end() may have found nothing to stop yet.
+      await this.harness.stop();
+      return;
+    }
+    this.setState('waiting');
+    if (req.prompt !== undefined) await this.send(req.prompt);
+  }
+
+  /** Sends a user message; resolves with its event's seq once the event is durable. */
+  async send(text: string): Promise<number> {
+    if (!this.harness || TERMINAL_STATES.includes(this.state) || this.ending) throw new Error(`session ${this.id} is not running (${this.state})`);
+    const [seq] = this.append([{ type: 'request', payload: { kind: 'user_message', text } }]);
+    await this.deps.store.flush();
+    this.setState('working');
+    await this.harness.send(text);
+    return seq!;
+  }
+
+  async interrupt(): Promise<void> {
+    if (!this.harness) throw new Error(`session ${this.id} has no running agent`);
+    await this.harness.interrupt();
+  }
+
+  /** Ends the session from outside (kill, daemon shutdown). */
+  kill(): Promise<void> {
+    return this.end('interrupted');
+  }
+
+  private onHarnessEvent(event: HarnessEvent): void {
+    this.append([storeEventOf(event)]);
+    switch (event.type) {
+      case 'session_start':
+        if (event.pid !== undefined) {
+          // Enough to find (and end) the process group should the daemon die before the session.
+          this.append([{ type: 'lifecycle', payload: { kind: 'process', pid: event.pid, start_time: processStartTime(event.pid) ?? null } }]);
+        }
+        break;
+      case 'turn_start':
+        if (!this.ending) this.setState(this.asks.size > 0 ? 'asking' : 'working');
+        break;
+      case 'turn_end':
+        this.lastTurnCompleted = event.status === 'completed';
+        if (this.req.oneShot) void this.end(event.status === 'completed' ? 'done' : event.status === 'interrupted' ? 'interrupted' : 'failed');
+        else if (!this.ending) this.setState('waiting');
+        break;
+      case 'session_end':
+        if (!this.ending) void this.end(event.exit_code === 0 && this.lastTurnCompleted ? 'done' : 'failed');
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The harness gate: every tool call, before it runs. */
+  private async gate(action: HarnessAction): Promise<GateDecision> {
+    const d = await this.decide({ ...action, cwd: this.workspace } as NormalizedAction, action.call_id);
+    const deciding = d.rules.filter((r) => r.action === d.action).map((r) => r.name);
+    const rule = deciding.length > 0 ? { rule: deciding.join(', ') } : {};
+    if (d.action === 'allow' || d.action === 'warn') return { action: d.action, ...(d.message !== undefined ? { message: d.message } : {}), ...rule };
+    const message = d.action === 'redact' ? 'a redact rule matched, and tool input cannot be rewritten, so the call is refused' : (d.message ?? 'denied by policy');
+    return { action: 'deny', message, ...rule };
+  }
+
+  private async decideEgress(action: EgressAction): Promise<EgressDecision> {
+    const d = await this.decide(action as unknown as NormalizedAction, undefined);
+    return { action: d.action === 'redact' ? 'deny' : d.action, ...(d.message !== undefined ? { message: d.message } : {}), rules: d.rules };
+  }
+
+  /** Policy for any action of this session: decide, wait for a human on ask, record the decision. */
+  private async decide(action: NormalizedAction, actionId: string | undefined): Promise<Decision> {
+    const policy = this.policy;
+    if (!policy) throw new Error('policy not ready');
+    const row = this.deps.store.getSession(this.id);
+    const full: NormalizedAction = { ...action, session: { ...(action.session ?? {}), id: this.id, cost_usd: row?.costUsd ?? 0, tokens: row?.tokens ?? 0 } };
+    let d = policy.evaluate(full);
+    if (d.action === 'ask' && d.ask) d = await this.ask(d, full);
+    this.deps.store.recordDecision({
+      sessionId: this.id,
+      actionId: actionId ?? d.ask?.id ?? null,
+      verdict: d.action === 'redact' ? 'deny' : d.action,
+      rules: d.rules,
+      message: d.message ?? null,
+      ts: d.ts,
+    });
+    return d;
+  }
+
+  /** The ASK queue: a store row and an event for clients, then the engine's wait (deadline → deny). */
+  private async ask(d: Decision, action: NormalizedAction): Promise<Decision> {
+    const info = d.ask!;
+    const what = describeAction(action);
+    if (this.req.noAsk || this.ending) {
+      const final = this.human!.answer(info.id, 'deny_once');
+      const why = this.ending ? 'the session is ending' : 'this run takes no asks (--no-ask)';
+      return { ...final, message: `${what}: needs a human's approval (${d.message ?? info.rules.join(', ')}), and ${why}, so it is denied.` };
+    }
+    const answered = this.policy!.waitForAnswer(info.id);
+    const decision = this.deps.store.recordDecision({ sessionId: this.id, actionId: info.id, verdict: 'ask', rules: d.rules, message: d.message ?? null, ts: d.ts });
+    const row = this.deps.store.createAsk({ sessionId: this.id, decisionId: decision.id, prompt: `${what} — ${d.message ?? 'needs approval'}`, expiresAt: info.deadline });
+    const pending: PendingAsk = { policyId: info.id };
+    this.asks.set(row.id, pending);
+    this.append([{ type: 'lifecycle', payload: { kind: 'ask', ask_id: row.id, prompt: row.prompt, phase: d.phase, rules: info.rules, expires_at: info.deadline } }]);
+    this.setState('asking');
+    const final = await answered;
+    this.asks.delete(row.id);
+    const state: Exclude<AskState, 'pending'> = final.answer === 'timeout' ? 'expired' : final.action === 'deny' ? 'denied' : 'allowed';
+    const scope = final.answer === 'allow_session' || final.answer === 'deny_session' ? 'session' : 'once';
+    this.deps.store.answerAsk(row.id, { state, by: pending.by ?? null, scope });
+    this.append([{ type: 'lifecycle', payload: { kind: 'ask_answered', ask_id: row.id, answer: final.answer ?? null, verdict: final.action, by: pending.by ?? null } }]);
+    if (this.asks.size === 0 && !this.ending) this.setState(this.harness ? 'working' : 'starting');
+    if (final.answer === 'timeout') {
+      return { ...final, message: `${what}: nobody answered the ask within ${Math.round((info.deadline - d.ts) / 1000)}s, so it is denied (${d.message ?? info.rules.join(', ')}).` };
+    }
+    return final;
+  }
+
+  /** Pending asks of this session (store ids). */
+  pendingAsks(): string[] {
+    return [...this.asks.keys()];
+  }
+
+  /** A human's answer to one of this session's asks. Throws when there is no such pending ask. */
+  resolveAsk(askId: string, answer: AskAnswer, by: string): Decision {
+    const pending = this.asks.get(askId);
+    if (!pending || !this.human) throw new Error(`no pending ask ${askId} in session ${this.id}`);
+    pending.by = by;
+    return this.human.answer(pending.policyId, answer);
+  }
+
+  private meter(u: UsageRecord): void {
+    this.deps.store.recordUsage({
+      sessionId: this.id,
+      model: u.model,
+      inputTokens: u.inputTokens,
+      outputTokens: u.outputTokens,
+      cacheReadTokens: u.cacheReadTokens,
+      cacheWriteTokens: u.cacheWriteTokens,
+      costUsd: u.costUsd ?? 0,
+      source: 'proxy',
+      ts: u.ts,
+    });
+    const { sessionId: _sid, ...figures } = u;
+    this.append([{ type: 'usage', payload: { kind: 'metered', ...figures } }]);
+  }
+
+  /** Ends everything the session started, then records the final state. Idempotent. */
+  private end(final: SessionEnd): Promise<void> {
+    if (this.ending) return this.ending;
+    this.ending = (async () => {
+      // Pending asks cannot be answered any more: deny them so their tool calls settle.
+      for (const [, pending] of this.asks) {
+        try {
+          this.human?.answer(pending.policyId, 'deny_once');
+        } catch {
+          // settled meanwhile
+        }
+      }
+      const errors: string[] = [];
+      const attempt = async (what: string, fn: () => Promise<unknown> | unknown): Promise<void> => {
+        try {
+          await fn();
+        } catch (err) {
+          errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      };
+      await attempt('stopping the agent', () => this.harness?.stop());
+      await attempt('closing the proxy', async () => {
+        this.proxy?.removeSession(this.id);
+        await this.proxy?.close();
+      });
+      await attempt('closing the model server', () => this.modelServer?.close());
+      for (const e of errors) this.append([{ type: 'error', payload: { kind: 'teardown', message: e, fatal: false } }]);
+      this.setState(final, { exitCode: final === 'done' ? 0 : 1 });
+      await this.deps.store.flush();
+      this.removeRedactor?.();
+      this.settleEnded(final);
+    })();
+    return this.ending;
+  }
+}
