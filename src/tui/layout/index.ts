@@ -1,0 +1,3 @@
+export * from './tree.js';
+export * from './geometry.js';
+export * from './navigate.js';

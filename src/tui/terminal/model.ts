@@ -1,0 +1,216 @@
+// One pane's terminal: PTY output in, frames of styled rows out. Wraps a headless xterm, so
+// escape-sequence semantics (alternate screen, scroll regions, wrapping, reflow on resize) are
+// xterm's, not ours. The model adds what a tiled dashboard needs around it: a scroll/copy-mode
+// offset into the scrollback, cursor visibility, row-level change detection, a frame cap and
+// flow control towards the PTY.
+import xterm from '@xterm/headless';
+import { FlowController } from './flow.js';
+import { FrameScheduler, systemClock, DEFAULT_FPS, type Clock } from './scheduler.js';
+import { RowReader, rowText, type Row } from './snapshot.js';
+import { StyleTable } from './style.js';
+
+// The package is CommonJS; under NodeNext its named export is only reachable via the default.
+const { Terminal } = xterm;
+type XTerminal = InstanceType<typeof Terminal>;
+
+export interface Frame {
+  cols: number;
+  rows: Row[];
+  /** Cursor in frame coordinates; `visible` is false when hidden by the program or scrolled off. */
+  cursor: { x: number; y: number; visible: boolean };
+  /** The program switched to the alternate screen (full-screen TUIs); no scrollback there. */
+  altScreen: boolean;
+  /** Lines scrolled up from the live bottom; 0 when following output. */
+  scrollOffset: number;
+  /** Lines of scrollback above the live screen. */
+  scrollback: number;
+  title: string;
+}
+
+export interface TerminalModelOptions {
+  cols: number;
+  rows: number;
+  /** Lines of history kept for inline (non-alternate-screen) programs. */
+  scrollback?: number;
+  /** Tell the PTY its new size. Called on every effective resize. */
+  onResize?: (cols: number, rows: number) => void;
+  /** A new frame is ready (at most `fps` per second). */
+  onFrame?: (frame: Frame) => void;
+  /** Flow control towards the PTY: stop / start reading it. */
+  pause?: () => void;
+  resume?: () => void;
+  highWater?: number;
+  lowWater?: number;
+  fps?: number;
+  clock?: Clock;
+}
+
+export const DEFAULT_HIGH_WATER = 1 << 20;
+export const DEFAULT_LOW_WATER = 1 << 16;
+
+export class TerminalModel {
+  private readonly term: XTerminal;
+  private readonly reader = new RowReader(new StyleTable());
+  private readonly flow: FlowController;
+  private readonly scheduler: FrameScheduler;
+  private cursorHidden = false;
+  private offset = 0;
+  /** Absolute buffer line at the top of the view while scrolled, so new output does not move it. */
+  private anchor: number | null = null;
+  private titleText = '';
+  private disposed = false;
+
+  constructor(private readonly options: TerminalModelOptions) {
+    this.term = new Terminal({
+      cols: Math.max(1, options.cols),
+      rows: Math.max(1, options.rows),
+      scrollback: options.scrollback ?? 5000,
+      allowProposedApi: true,
+    });
+    this.flow = new FlowController({
+      high: options.highWater ?? DEFAULT_HIGH_WATER,
+      low: options.lowWater ?? DEFAULT_LOW_WATER,
+      pause: () => options.pause?.(),
+      resume: () => options.resume?.(),
+    });
+    this.scheduler = new FrameScheduler(() => this.emit(), options.fps ?? DEFAULT_FPS, options.clock ?? systemClock);
+    // Cursor visibility (DECTCEM) is not in xterm's public buffer API; watch the sequences and
+    // return false so xterm still handles them itself.
+    const watchCursor = (show: boolean) => (params: (number | number[])[]) => {
+      if (params.includes(25)) this.cursorHidden = !show;
+      return false;
+    };
+    this.term.parser.registerCsiHandler({ prefix: '?', final: 'h' }, watchCursor(true));
+    this.term.parser.registerCsiHandler({ prefix: '?', final: 'l' }, watchCursor(false));
+    this.term.parser.registerEscHandler({ final: 'c' }, () => {
+      this.cursorHidden = false;
+      return false;
+    });
+    this.term.onTitleChange((t) => (this.titleText = t));
+    this.term.onWriteParsed(() => this.changed());
+  }
+
+  get cols(): number {
+    return this.term.cols;
+  }
+
+  get rows(): number {
+    return this.term.rows;
+  }
+
+  get paused(): boolean {
+    return this.flow.isPaused;
+  }
+
+  /** Bytes not yet parsed (what flow control counts). */
+  get backlog(): number {
+    return this.flow.pending;
+  }
+
+  /** Feed PTY output. Parsing is asynchronous; `drain()` waits for it. */
+  write(data: string | Uint8Array): void {
+    if (this.disposed) return;
+    const n = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    this.flow.queued(n);
+    this.term.write(data, () => this.flow.parsed(n));
+  }
+
+  /** Resolves once everything written so far is parsed. */
+  drain(): Promise<void> {
+    return new Promise((resolve) => this.term.write('', resolve));
+  }
+
+  /**
+   * New pane content size. xterm reflows the normal buffer (wrapped lines re-wrap); the PTY is
+   * told so the program redraws for the new size. A no-op when nothing changes.
+   */
+  resize(cols: number, rows: number): void {
+    cols = Math.max(1, Math.floor(cols));
+    rows = Math.max(1, Math.floor(rows));
+    if (cols === this.term.cols && rows === this.term.rows) return;
+    this.term.resize(cols, rows);
+    this.anchor = null;
+    this.offset = Math.min(this.offset, this.maxOffset());
+    this.options.onResize?.(cols, rows);
+    this.changed();
+  }
+
+  /** Scroll the view by `lines` (positive = back in history). Clamped; 0 returns to live output. */
+  scrollBy(lines: number): void {
+    this.scrollTo(this.currentOffset() + lines);
+  }
+
+  scrollTo(offset: number): void {
+    const max = this.maxOffset();
+    this.offset = Math.max(0, Math.min(max, Math.floor(offset)));
+    const buf = this.term.buffer.active;
+    this.anchor = this.offset > 0 ? buf.baseY - this.offset : null;
+    this.changed();
+  }
+
+  /** Before replaying a screen on re-attach: a blank terminal with no history. */
+  reset(): void {
+    this.term.reset();
+    this.cursorHidden = false;
+    this.offset = 0;
+    this.anchor = null;
+    this.reader.invalidate();
+    this.changed();
+  }
+
+  /** The current frame, computed now (the scheduler calls this for `onFrame`). */
+  frame(): Frame {
+    const buf = this.term.buffer.active;
+    const offset = this.currentOffset();
+    const top = buf.baseY - offset;
+    const rows = this.reader.read(buf, top, this.term.rows, this.term.cols);
+    const cursorRow = buf.baseY + buf.cursorY - top;
+    return {
+      cols: this.term.cols,
+      rows,
+      cursor: {
+        x: Math.min(buf.cursorX, this.term.cols - 1),
+        y: cursorRow,
+        visible: !this.cursorHidden && cursorRow >= 0 && cursorRow < this.term.rows,
+      },
+      altScreen: buf.type === 'alternate',
+      scrollOffset: offset,
+      scrollback: buf.baseY,
+      title: this.titleText,
+    };
+  }
+
+  /** Plain text of the visible rows, trailing spaces trimmed (copy mode, tests). */
+  text(): string[] {
+    return this.frame().rows.map((r) => rowText(r).trimEnd());
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.scheduler.dispose();
+    this.term.dispose();
+  }
+
+  private currentOffset(): number {
+    const buf = this.term.buffer.active;
+    // The alternate screen has no scrollback: scroll mode shows the live screen there.
+    if (buf.type === 'alternate') return 0;
+    if (this.anchor === null) return 0;
+    // Keep the same history line on top while output arrives below.
+    this.offset = Math.max(0, Math.min(buf.baseY, buf.baseY - this.anchor));
+    return this.offset;
+  }
+
+  private maxOffset(): number {
+    const buf = this.term.buffer.active;
+    return buf.type === 'alternate' ? 0 : buf.baseY;
+  }
+
+  private changed(): void {
+    if (!this.disposed && this.options.onFrame) this.scheduler.request();
+  }
+
+  private emit(): void {
+    if (!this.disposed) this.options.onFrame?.(this.frame());
+  }
+}
