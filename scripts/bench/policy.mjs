@@ -1,8 +1,8 @@
 // `npm run bench -- policy [--seconds N]`: policy decisions per second on one core, for rule sets
 // of 10, 100 and 1000 rules over a realistic mix of actions.
 //
-//   cached    bash commands repeat (as in real sessions): the shell parse comes from the cache
-//   parsed    every bash command is new: each decision parses shell
+//   no parsing      bash commands repeat (as in real sessions): the parse comes from the cache
+//   every parsed    every bash command is new: each bash decision parses shell
 //
 // Anchor: theaios-guardrails states 200K decisions/s (their published figure; not measured here).
 // Goal: >= 500K decisions/s at 100 rules.
@@ -92,7 +92,9 @@ function makeMix(unique) {
     } else if (r < 95) actions.push({ ...base, phase: 'llm_response', text: 'I will now run the tests and fix the failures.' });
     else actions.push({ ...base, phase: i % 2 ? 'response' : 'spawn', text: 'Done.', spawn: { agent: 'coder-a', harness: 'codex' } });
   }
-  return actions;
+  // Actions reach the engine as parsed JSON (events from adapters, the proxy, JSONL); objects built
+  // with spread syntax have shapes V8 handles far more slowly, which would measure the bench itself.
+  return actions.map((a) => JSON.parse(JSON.stringify(a)));
 }
 
 // ---- measurement ----
@@ -108,14 +110,15 @@ function measure(n, unique, seconds) {
         const a = mix[counter & 4095];
         counter++;
         if (a.tool?.name !== 'bash') return a;
-        return { ...a, tool: { ...a.tool, input: { command: bashCommand(counter, true) } } };
+        // a literal, like JSON.parse would build, with a command string never seen before
+        return { phase: a.phase, agent: a.agent, harness: a.harness, model: a.model, session: a.session, cwd: a.cwd, tool: { name: 'bash', input: { command: bashCommand(counter, true) }, result: a.tool.result } };
       }
     : () => mix[counter++ & 4095];
   const run = (ms) => {
-    const end = performance.now() + ms;
+    const end = cpuMs() + ms;
     let done = 0;
     let verdicts = 0;
-    while (performance.now() < end) {
+    while (cpuMs() < end) {
       for (let k = 0; k < 256; k++) {
         const d = session.evaluate(next());
         if (d.action === 'ask') session.expire(Infinity);
@@ -126,9 +129,15 @@ function measure(n, unique, seconds) {
     return { done, verdicts };
   };
   run(300); // warm up the JIT and the caches
-  const t0 = performance.now();
+  const t0 = cpuMs();
   const { done } = run(seconds * 1000);
-  return done / ((performance.now() - t0) / 1000);
+  return done / ((cpuMs() - t0) / 1000);
+}
+
+/** CPU time of this process: "decisions per second on one core", robust to a busy machine. */
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}K`);
@@ -136,22 +145,22 @@ const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed
 export default async function (args = []) {
   const i = args.indexOf('--seconds');
   const seconds = i >= 0 ? Number(args[i + 1]) : 1.5;
-  console.log('policy engine: decisions/s on one core (session.evaluate: decide + state commit)');
+  console.log('policy engine: decisions per CPU-second on one core (session.evaluate: decide + state commit)');
   console.log(`mix: 40% bash tool_call, 15% read/edit/write, 15% tool_result, 10% llm_request, 10% egress, 10% other`);
   console.log(`anchor: theaios-guardrails states ${fmt(ANCHOR)} decisions/s (their stated figure, not measured here)`);
   console.log('');
-  console.log('rules   cached-parse   vs anchor   fresh-parse   vs anchor');
+  console.log('rules   no parsing (cache hit)   vs anchor   every command parsed   vs anchor');
   const results = {};
   for (const n of [10, 100, 1000]) {
     const cached = measure(n, false, seconds);
     const parsed = measure(n, true, seconds);
     results[n] = { cached, parsed };
     console.log(
-      `${String(n).padStart(5)}   ${fmt(cached).padStart(12)}   ${(cached / ANCHOR).toFixed(2).padStart(8)}x   ${fmt(parsed).padStart(11)}   ${(parsed / ANCHOR).toFixed(2).padStart(8)}x`,
+      `${String(n).padStart(5)}   ${fmt(cached).padStart(22)}   ${(cached / ANCHOR).toFixed(2).padStart(8)}x   ${fmt(parsed).padStart(20)}   ${(parsed / ANCHOR).toFixed(2).padStart(8)}x`,
     );
   }
   const at100 = results[100];
   console.log('');
-  console.log(`goal: >= ${fmt(GOAL)}/s at 100 rules — cached ${fmt(at100.cached)} (${(at100.cached / GOAL).toFixed(2)}x of goal), fresh parse ${fmt(at100.parsed)} (${(at100.parsed / GOAL).toFixed(2)}x of goal)`);
+  console.log(`goal: >= ${fmt(GOAL)}/s at 100 rules — no parsing ${fmt(at100.cached)} (${(at100.cached / GOAL).toFixed(2)}x of goal), every command parsed ${fmt(at100.parsed)} (${(at100.parsed / GOAL).toFixed(2)}x of goal)`);
   return results;
 }

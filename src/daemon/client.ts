@@ -7,12 +7,13 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { packageRoot } from '../paths.js';
 import { daemonPaths, type DaemonPaths } from '../session/paths.js';
-import { lineReader, type EventsPush, type Reply } from './protocol.js';
+import { lineReader, type EventsPush, type Push, type Reply } from './protocol.js';
 
 export class DaemonClient {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<(push: EventsPush) => void>();
+  private readonly pushListeners = new Set<(push: Push) => void>();
   private closedError: Error | undefined;
   private readonly closeListeners = new Set<() => void>();
 
@@ -54,9 +55,13 @@ export class DaemonClient {
   }
 
   private receive(value: unknown): void {
-    const m = value as Partial<Reply> & Partial<EventsPush>;
+    const m = value as Partial<Reply> & { push?: unknown };
     if (m.push === 'events') {
       for (const l of this.listeners) l(m as EventsPush);
+      return;
+    }
+    if (typeof m.push === 'string') {
+      for (const l of this.pushListeners) l(m as Push);
       return;
     }
     if (typeof m.id !== 'number') return;
@@ -79,6 +84,12 @@ export class DaemonClient {
   onEvents(listener: (push: EventsPush) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Terminal pushes (`pty`, `pty_closed`) of attached interactive sessions. */
+  onPush(listener: (push: Push) => void): () => void {
+    this.pushListeners.add(listener);
+    return () => this.pushListeners.delete(listener);
   }
 
   /** Called once when the connection ends (daemon stopped or died). */

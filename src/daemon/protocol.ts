@@ -21,7 +21,14 @@ export type Request =
       no_ask?: boolean;
       ask_timeout_ms?: number;
       model_server?: string;
+      /** Overrides the spec's `model` for this session. */
+      model?: string;
       env?: Record<string, string>;
+      /** `interactive`: the vendor's TUI on a PTY; default `headless`. */
+      mode?: 'headless' | 'interactive';
+      /** Initial terminal size of an interactive session (default 120×40). */
+      cols?: number;
+      rows?: number;
     }
   | { id: number; op: 'send'; session: string; text: string }
   | { id: number; op: 'events'; session: string; after_seq?: number; limit?: number }
@@ -31,7 +38,11 @@ export type Request =
   | { id: number; op: 'resolve'; ask: string; answer: 'allow_once' | 'allow_session' | 'deny_once' | 'deny_session' }
   | { id: number; op: 'interrupt'; session: string }
   | { id: number; op: 'kill'; session: string }
-  | { id: number; op: 'stop' };
+  | { id: number; op: 'stop' }
+  | { id: number; op: 'attach'; session: string; cols?: number; rows?: number }
+  | { id: number; op: 'input'; session: string; data: string; encoding?: 'utf8' | 'base64' }
+  | { id: number; op: 'resize'; session: string; cols: number; rows: number }
+  | { id: number; op: 'detach'; session: string };
 
 export type Op = Request['op'];
 
@@ -43,7 +54,29 @@ export interface EventsPush {
   events: { seq: number; ts: number; type: string; payload: unknown }[];
 }
 
-export type Push = EventsPush;
+/** Live terminal output of an attached interactive session (`data` is base64 of raw bytes). */
+export interface PtyPush {
+  push: 'pty';
+  session: string;
+  data: string;
+}
+
+/** The attached session's terminal is gone (the session ended); no more `pty` pushes follow. */
+export interface PtyClosedPush {
+  push: 'pty_closed';
+  session: string;
+}
+
+/** What `attach` answers: recent output to replay (base64), the terminal size, bytes written so far. */
+export interface AttachResult {
+  session: string;
+  cols: number;
+  rows: number;
+  snapshot: string;
+  written: number;
+}
+
+export type Push = EventsPush | PtyPush | PtyClosedPush;
 
 /** Longest line either side accepts (a tool input can be large, a line cannot be unbounded). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;

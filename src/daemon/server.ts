@@ -10,7 +10,7 @@ import { SessionManager } from '../session/index.js';
 import { daemonPaths, type DaemonPaths } from '../session/paths.js';
 import { ASK_ANSWERS, type AskAnswer } from '../policy/index.js';
 import type { Tail } from '../store/index.js';
-import { lineReader, PROTOCOL_VERSION, type Push, type Reply, type Request } from './protocol.js';
+import { lineReader, PROTOCOL_VERSION, type AttachResult, type Push, type Reply, type Request } from './protocol.js';
 
 export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
@@ -103,9 +103,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     const send = (message: Reply | Push): void => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
     };
+    const attached = new Map<string, () => void>();
     const dropTails = (): void => {
       for (const t of tails.values()) t.stop();
       tails.clear();
+      for (const detach of attached.values()) detach();
+      attached.clear();
     };
     socket.on('close', () => {
       dropTails();
@@ -126,7 +129,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         send({ id, ok: true, result: { version: PROTOCOL_VERSION, pid: process.pid } });
         return;
       }
-      void handle(req, client, { send, tails, socket }).then(
+      void handle(req, client, { send, tails, socket, attached }).then(
         (result) => send({ id, ok: true, result: result ?? null }),
         (err: unknown) => send({ id, ok: false, error: err instanceof Error ? err.message : String(err) }),
       );
@@ -138,6 +141,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     send(message: Reply | Push): void;
     tails: Map<string, Tail>;
     socket: net.Socket;
+    /** Interactive sessions this connection watches → their detach. */
+    attached: Map<string, () => void>;
   }
 
   const handle = async (req: Request, client: string, conn: Conn): Promise<unknown> => {
@@ -171,7 +176,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
             noAsk: req.no_ask === true,
             ...(req.ask_timeout_ms !== undefined ? { askTimeoutMs: req.ask_timeout_ms } : {}),
             ...(req.model_server !== undefined ? { modelServerScript: req.model_server } : {}),
+            ...(typeof req.model === 'string' && req.model ? { model: req.model } : {}),
             clientEnv: req.env ?? {},
+            ...(req.mode === 'interactive' ? { mode: 'interactive' as const } : {}),
+            ...(req.cols !== undefined && req.rows !== undefined ? { size: { cols: req.cols, rows: req.rows } } : {}),
           });
           return { session: session.id };
         } catch (err) {
@@ -212,9 +220,69 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       case 'stop':
         setImmediate(() => void close());
         return null;
+      case 'attach':
+        return attachPty(req.session, conn, req.cols, req.rows);
+      case 'input': {
+        if (typeof req.data !== 'string') throw new Error('input needs data (a string)');
+        manager.require(req.session).input(req.encoding === 'base64' ? Buffer.from(req.data, 'base64') : req.data);
+        return null;
+      }
+      case 'resize':
+        manager.require(req.session).resize(req.cols, req.rows);
+        return null;
+      case 'detach':
+        conn.attached.get(req.session)?.();
+        conn.attached.delete(req.session);
+        return null;
       default:
         throw new Error(`unknown op ${JSON.stringify((req as { op?: unknown }).op)}`);
     }
+  };
+
+  /**
+   * Streams a session's terminal to one connection. Flow control: when the socket's buffer is
+   * full (a slow client), the session's PTY is paused until it drains, so a flood of output
+   * blocks the agent rather than growing the daemon's memory.
+   */
+  const attachPty = (id: string, conn: Conn, cols?: number, rows?: number): AttachResult => {
+    const session = manager.require(id);
+    conn.attached.get(id)?.();
+    let paused = false;
+    const onDrain = (): void => {
+      if (!paused) return;
+      paused = false;
+      session.resumeOutput();
+    };
+    conn.socket.on('drain', onDrain);
+    let view: { detach(): void } | undefined;
+    let closedEarly = false;
+    const release = (): void => {
+      view?.detach();
+      conn.socket.off('drain', onDrain);
+      onDrain();
+      if (conn.attached.get(id) === release) conn.attached.delete(id);
+    };
+    const attachment = session.attach({
+      data(bytes) {
+        if (conn.socket.destroyed) return;
+        const ok = conn.socket.write(`${JSON.stringify({ push: 'pty', session: id, data: bytes.toString('base64') })}\n`);
+        if (!ok && !paused) {
+          paused = true;
+          session.pauseOutput();
+        }
+      },
+      closed() {
+        closedEarly = true;
+        // After the attach reply, so the client has the snapshot before it hears of the end.
+        setImmediate(() => conn.send({ push: 'pty_closed', session: id }));
+        release();
+      },
+    });
+    view = attachment;
+    if (!closedEarly) conn.attached.set(id, release);
+    // An attaching client's size wins: it is the one looking at the screen.
+    if (cols !== undefined && rows !== undefined && !closedEarly) session.resize(cols, rows);
+    return { session: id, cols: cols ?? attachment.size.cols, rows: rows ?? attachment.size.rows, snapshot: attachment.snapshot.toString('base64'), written: attachment.written };
   };
 
   // The socket is created 0600 (umask) and chmod'ed again: no window where others could connect.

@@ -27,6 +27,8 @@ export interface LaunchOptions {
   wrap?: LaunchWrapper;
   /** Loopback ports the agent must reach (its hook endpoint); passed to `wrap`. */
   loopbackPorts?: readonly number[];
+  /** Generated files the agent must not change (its hooks, its provider config); passed to `wrap`. */
+  protect?: readonly string[];
   onStdoutLine: (line: string) => void;
   /** Raw stdout instead of lines (plain CLIs whose output is not a line protocol). */
   onStdoutData?: (text: string) => void;
@@ -48,7 +50,7 @@ export function vendorCommand(bin: string, override?: string): { file: string; a
 }
 
 export function launch(options: LaunchOptions): AgentProcess {
-  const launched = options.wrap ? options.wrap(options.file, options.args, { loopbackPorts: options.loopbackPorts ?? [] }) : { file: options.file, args: options.args };
+  const launched = options.wrap ? options.wrap(options.file, options.args, { loopbackPorts: options.loopbackPorts ?? [], protect: options.protect ?? [] }) : { file: options.file, args: options.args };
   const child = spawn(launched.file, launched.args, {
     cwd: options.cwd,
     env: options.env,

@@ -51,8 +51,14 @@ export type Gate = (action: NormalizedAction) => Promise<GateDecision>;
  * Rewrites a launch (e.g. into `bridle-sandbox … -- file args`). Identity when absent.
  * `launch.loopbackPorts` are the 127.0.0.1 ports the agent must reach besides the proxy (its hook
  * endpoint), known only once the adapter has started it; a sandbox must allow them.
+ * `launch.protect` are files the adapter generated in the agent's writable config home (hooks,
+ * model provider config) that the agent must not change; a sandbox should keep them read-only.
  */
-export type LaunchWrapper = (file: string, args: string[], launch?: { loopbackPorts: readonly number[] }) => { file: string; args: string[] };
+export type LaunchWrapper = (
+  file: string,
+  args: string[],
+  launch?: { loopbackPorts: readonly number[]; protect?: readonly string[] },
+) => { file: string; args: string[] };
 
 /** Everything an adapter gets from the session runtime. */
 export interface HarnessContext {

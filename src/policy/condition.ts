@@ -78,6 +78,14 @@ export interface EvalContext {
   readonly phase: Phase;
   /** Tool name, '' outside tool phases. */
   readonly tool: string;
+  /**
+   * The action's common fields, read once: actions arrive in many shapes, and a property read on
+   * a many-shaped object is slow, so conditions read these instead of `action.*`.
+   */
+  readonly agent: string | undefined;
+  readonly harness: string | undefined;
+  readonly model: string | undefined;
+  readonly session: NormalizedAction['session'] | undefined;
   readonly now: number;
   readonly state: StateView;
   readonly env: EngineEnv;

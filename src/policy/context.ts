@@ -24,6 +24,10 @@ interface PathInput {
 
 export class ActionContext<Extra> implements EvalContext {
   readonly tool: string;
+  readonly agent: string | undefined;
+  readonly harness: string | undefined;
+  readonly model: string | undefined;
+  readonly session: NormalizedAction['session'] | undefined;
   private entryDone = false;
   private entryValue: ShellCacheEntry<Extra> | undefined;
   private pathList: PathInfo[] | undefined;
@@ -46,6 +50,11 @@ export class ActionContext<Extra> implements EvalContext {
   ) {
     const t = action.tool;
     this.tool = t !== undefined && t !== null && typeof t.name === 'string' ? t.name : '';
+    const { agent, harness, model, session } = action;
+    this.agent = typeof agent === 'string' ? agent : undefined;
+    this.harness = typeof harness === 'string' ? harness : undefined;
+    this.model = typeof model === 'string' && model !== '' ? model : undefined;
+    this.session = session !== null && typeof session === 'object' ? session : undefined;
   }
 
   /** The cached parse (with the engine's per-parse scratch) of a bash action's command. */
@@ -113,7 +122,7 @@ export class ActionContext<Extra> implements EvalContext {
 
   private cwd(): string {
     const c = this.action.cwd;
-    return typeof c === 'string' && c.startsWith('/') ? c : this.env.workspace;
+    return typeof c === 'string' && c.startsWith('/') ? normalizePath(c) : this.env.workspace;
   }
 
   private resolve(dir: string, p: string): string {
@@ -122,7 +131,9 @@ export class ActionContext<Extra> implements EvalContext {
     if (q === '~' || q.startsWith('~/')) q = home + q.slice(1);
     else if (q.startsWith('$HOME/') || q === '$HOME') q = home + q.slice(5);
     else if (q.startsWith('${HOME}')) q = home + q.slice(7);
-    return normalizePath(q.charCodeAt(0) === 47 /* / */ ? q : `${dir}/${q}`);
+    // `dir` is already normal; only the part we append can need normalizing
+    if (q.charCodeAt(0) === 47 /* / */) return normalizePath(q);
+    return isNormal(q) && q !== '.' && q !== '..' ? `${dir}/${q}` : posix.resolve(dir, q);
   }
 
   private collectPaths(): PathInfo[] {
@@ -250,14 +261,20 @@ function relativeTo(abs: string, root: string): string | null {
 
 /** posix normalize of an absolute path; the common already-normal case costs one regex test. */
 function normalizePath(p: string): string {
-  const clean =
-    !p.includes('//') &&
-    !p.includes('/./') &&
-    !p.includes('/../') &&
-    !p.endsWith('/.') &&
-    !p.endsWith('/..') &&
-    (p.length === 1 || !p.endsWith('/'));
-  return clean ? p : posix.resolve(p);
+  return isNormal(p) ? p : posix.resolve(p);
+}
+
+/** No `//`, no `.`/`..` segments, no trailing slash: one pass over the characters. */
+function isNormal(p: string): boolean {
+  const n = p.length;
+  let segStart = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && p.charCodeAt(i) !== 47) continue;
+    const len = i - segStart;
+    if (len === 0 ? i !== 0 : len <= 2 && p.charCodeAt(segStart) === 46 && (len === 1 || p.charCodeAt(segStart + 1) === 46)) return n === 1 && i === 0;
+    segStart = i + 1;
+  }
+  return true;
 }
 
 function walk(v: unknown, at: (string | number)[], field: ContentField, out: ContentSlot[], depth: number): void {

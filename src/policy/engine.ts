@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { MAYBE, NO, YES, type Condition, type EngineEnv, type EvalContext, type StateView, type Tri } from './condition.js';
 import { ActionContext } from './context.js';
 import { compileDocument, mergeDefaults, parsePolicyText, type PhaseDefaults, type PolicySet } from './loader.js';
-import { ALL_PHASES, phaseBit, phasesOf, type CompiledRule, type Observer } from './rules.js';
+import { ALL_PHASES, phaseBit, phasesOf, uniformRule, type CompiledRule, type Observer } from './rules.js';
 import { ShellParseCache, type ShellCacheEntry, type ShellParse } from './shell/index.js';
 import { anyKey, combine } from './prefilter.js';
 import { Diags, Src } from './source.js';
@@ -123,7 +123,6 @@ const R_YES = 1;
 const R_MAYBE = 2;
 /** The rule's conditions and `when` held but a gate (rate, every) did not: state may still change. */
 const R_BASE = 3;
-const EMPTY_RULES: readonly FiredRule[] = Object.freeze([]);
 
 interface Fired {
   rule: CompiledRule;
@@ -165,20 +164,53 @@ function sortRules(rules: readonly CompiledRule[]): CompiledRule[] {
 /** Tool-name restrictions only mean something where there is a tool. */
 const TOOL_PHASES = phaseBit('tool_call') | phaseBit('tool_result');
 
+/**
+ * The rules of one (level, phase, tool), in evaluation order, plus an inverted index of the rules
+ * whose path or host condition has literal anchors: those are looked up by the action's keys
+ * instead of being visited one by one.
+ */
+class RuleList {
+  /** Every rule (bash uses this, filtered per parse, since its paths come from the command). */
+  readonly all: CompiledRule[];
+  /** Rules without anchors: always visited. */
+  readonly always: CompiledRule[];
+  readonly byPath: Map<string, CompiledRule[]> | null;
+  readonly byHost: Map<string, CompiledRule[]> | null;
+  constructor(rules: CompiledRule[]) {
+    this.all = rules;
+    this.always = rules.filter((r) => r.pathAnchors === undefined && r.hostAnchors === undefined);
+    this.byPath = invert(rules.filter((r) => r.pathAnchors !== undefined), (r) => r.pathAnchors!);
+    this.byHost = invert(rules.filter((r) => r.pathAnchors === undefined && r.hostAnchors !== undefined), (r) => r.hostAnchors!);
+  }
+}
+
+function invert(rules: readonly CompiledRule[], keys: (r: CompiledRule) => readonly string[]): Map<string, CompiledRule[]> | null {
+  if (rules.length === 0) return null;
+  const m = new Map<string, CompiledRule[]>();
+  for (const r of rules) {
+    for (const k of new Set(keys(r))) {
+      let l = m.get(k);
+      if (!l) m.set(k, (l = []));
+      l.push(r);
+    }
+  }
+  return m;
+}
+
 class PhaseBucket {
-  private readonly noTool: CompiledRule[];
-  private readonly byTool = new Map<string, CompiledRule[]>();
+  private readonly noTool: RuleList;
+  private readonly byTool = new Map<string, RuleList>();
   constructor(
     readonly rules: CompiledRule[],
     private readonly toolPhase: boolean,
   ) {
-    this.noTool = toolPhase ? rules.filter((r) => r.tools.length === 0) : rules;
+    this.noTool = new RuleList(toolPhase ? rules.filter((r) => r.tools.length === 0) : rules);
   }
-  forTool(tool: string): CompiledRule[] {
+  forTool(tool: string): RuleList {
     if (tool === '' || !this.toolPhase) return this.noTool;
     let l = this.byTool.get(tool);
     if (l === undefined) {
-      l = this.rules.filter((r) => r.tools.every((g) => g.test(tool)));
+      l = new RuleList(this.rules.filter((r) => r.tools.every((g) => g.test(tool))));
       if (this.byTool.size < 1024) this.byTool.set(tool, l);
     }
     return l;
@@ -294,8 +326,8 @@ export class PolicyEngine {
   constructor(opts: EngineOptions = {}) {
     const unpack = (x: EngineOptions['agent']): PolicySet =>
       x === undefined ? { rules: [], defaults: {}, files: [] } : Array.isArray(x) ? { rules: [...(x as CompiledRule[])], defaults: {}, files: [] } : (x as PolicySet);
-    const agent = unpack(opts.agent);
-    const server = unpack(opts.server);
+    const agent = uniformSet(unpack(opts.agent));
+    const server = uniformSet(unpack(opts.server));
     for (const r of [...agent.rules, ...server.rules]) {
       if (r.resolves) throw new Error(`rule \`${r.name}\`: \`resolves\` is only for session rules added by a human`);
     }
@@ -312,7 +344,7 @@ export class PolicyEngine {
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? (() => performance.now());
     this.fileExists = opts.fileExists;
-    this.cache = new ShellParseCache<ShellExtra>(opts.shellCacheSize ?? 2048, () => ({ lists: [] }));
+    this.cache = new ShellParseCache<ShellExtra>(opts.shellCacheSize ?? 512, () => ({ lists: [] }));
   }
 
   /** The phase default in effect. */
@@ -334,7 +366,7 @@ export class PolicyEngine {
   // ---- used by PolicySession (module-internal) ----
 
   /** @internal */
-  _decide(session: PolicySession, sx: SessionInternals, action: NormalizedAction): Decision {
+  _decide(sx: SessionInternals, action: NormalizedAction): Decision {
     const phase = action !== null && typeof action === 'object' ? action.phase : undefined;
     if (!isPhase(phase)) {
       const ts = this.now();
@@ -356,21 +388,25 @@ export class PolicyEngine {
     if (srules.length > 0) this.run(srules, pi, cx, acc, sx, true);
     // then the agent's, then the server's
     for (let li = 0; li < 2 && !acc.stop; li++) {
-      const bucket = this.levels[li]![pi]!;
-      let list = bucket.forTool(cx.tool);
-      if (cx.tool === 'bash' && list.length > 0) {
+      const rl = this.levels[li]![pi]!.forTool(cx.tool);
+      if (rl.all.length === 0) continue;
+      if (cx.tool === 'bash') {
+        // commands index the list (per cached parse); paths come from the command: prefiltered per rule
         const entry = cx.shellEntry() as ShellCacheEntry<ShellExtra>;
         const slot = li * 8 + pi;
         let filtered = entry.extra.lists[slot];
         if (filtered === undefined) {
-          filtered = list.filter((r) => commandCandidate(r, entry.parse));
+          filtered = rl.all.filter((r) => commandCandidate(r, entry.parse));
           entry.extra.lists[slot] = filtered;
         }
-        list = filtered;
+        if (filtered.length > 0) this.run(filtered, pi, cx, acc, sx, false);
+        continue;
       }
-      if (list.length > 0) this.run(list, pi, cx, acc, sx, false);
+      if (rl.always.length > 0) this.run(rl.always, pi, cx, acc, sx, false);
+      if (rl.byPath !== null && !acc.stop) this.runIndexed(rl.byPath, cx.pathKeys(), pi, cx, acc, sx);
+      if (rl.byHost !== null && !acc.stop) this.runIndexed(rl.byHost, cx.hostKeys(), pi, cx, acc, sx);
     }
-    return this.finish(session, sx, action, phase, now, cx, acc);
+    return this.finish(sx, action, phase, now, cx, acc);
   }
 
   private run(list: readonly CompiledRule[], pi: number, cx: ActionContext<ShellExtra>, acc: Acc, sx: SessionInternals, sessionLevel: boolean): void {
@@ -441,6 +477,30 @@ export class PolicyEngine {
     }
   }
 
+  /** Run the rules filed under any of `keys`, each once, in index order. */
+  private runIndexed(
+    index: Map<string, CompiledRule[]>,
+    keys: ReadonlySet<string>,
+    pi: number,
+    cx: ActionContext<ShellExtra>,
+    acc: Acc,
+    sx: SessionInternals,
+  ): void {
+    let first: CompiledRule[] | undefined;
+    let more: CompiledRule[] | undefined;
+    for (const k of keys) {
+      const hit = index.get(k);
+      if (hit === undefined) continue;
+      if (first === undefined) first = hit;
+      else {
+        more ??= [...first];
+        for (const r of hit) if (!more.includes(r)) more.push(r);
+      }
+    }
+    const list = more ?? first;
+    if (list !== undefined) this.run(list, pi, cx, acc, sx, false);
+  }
+
   private contentMaybe(cx: ActionContext<ShellExtra>): boolean {
     if (cx.contentHit === undefined) {
       const t0 = this.clock();
@@ -477,7 +537,6 @@ export class PolicyEngine {
   }
 
   private finish(
-    session: PolicySession,
     sx: SessionInternals,
     action: NormalizedAction,
     phase: Phase,
@@ -496,7 +555,7 @@ export class PolicyEngine {
       verdict = VERDICTS[acc.best]!;
       if (!acc.allow && RANK[dflt] > acc.best) verdict = dflt;
     }
-    const d: Decision = { action: verdict, phase, rules: EMPTY_RULES as FiredRule[], ts: now };
+    const d: Decision = { action: verdict, phase, rules: [], ts: now };
     if (isDefault) d.default = true;
     // the hot path (evaluate → commit) reads these straight back; only dry runs and asks keep a copy
     sx.lastCx = cx;
@@ -651,6 +710,10 @@ export class PolicyEngine {
   }
 }
 
+function uniformSet(s: PolicySet): PolicySet {
+  return { ...s, rules: s.rules.map(uniformRule) };
+}
+
 function observersByPhase(rules: readonly CompiledRule[]): Observer[][] {
   const out: Observer[][] = PHASES.map(() => []);
   for (const r of rules) {
@@ -735,7 +798,7 @@ export class PolicySession {
   /** Decide without changing any state (dry run; `commit` it if the action then runs). */
   decide(action: NormalizedAction): Decision {
     this.#sx.lastCx = undefined;
-    const d = this.#engine._decide(this, this.#sx, action);
+    const d = this.#engine._decide(this.#sx, action);
     if (this.#sx.lastCx) this.#engine._keep(this.#sx, d);
     return d;
   }
@@ -747,7 +810,7 @@ export class PolicySession {
   evaluate(action: NormalizedAction): Decision {
     const sx = this.#sx;
     sx.lastCx = undefined;
-    const d = this.#engine._decide(this, sx, action);
+    const d = this.#engine._decide(sx, action);
     if (sx.lastCx === undefined) return d; // refused before evaluation (unknown phase)
     if (d.action === 'ask' && d.ask) {
       this.#engine._keep(sx, d);
@@ -850,7 +913,7 @@ export class PolicySession {
       if (answer === 'allow_session') {
         const name = `session:allow:${r.name}`;
         sx.resolvers = sx.resolvers.filter((x) => x.name !== name);
-        sx.resolvers.push({
+        sx.resolvers.push(uniformRule({
           name,
           level: 'session',
           action: 'allow',
@@ -864,18 +927,20 @@ export class PolicySession {
           slow: r.slow,
           resolves: { sources: [r.name], test: (n: string) => n === r.name, literals: new Set([r.name]) },
           message: `allowed for this session by a human (answering \`${r.name}\`)`,
-        });
+        }));
       } else {
         const name = `session:deny:${r.name}`;
         sx.rules = sx.rules.filter((x) => x.name !== name);
-        sx.rules.unshift({
-          ...r,
-          name,
-          level: 'session',
-          action: 'deny',
-          conservative: true,
-          message: `denied for this session by a human (answering \`${r.name}\`)`,
-        });
+        sx.rules.unshift(
+          uniformRule({
+            ...r,
+            name,
+            level: 'session',
+            action: 'deny',
+            conservative: true,
+            message: `denied for this session by a human (answering \`${r.name}\`)`,
+          }),
+        );
       }
     }
   }
@@ -928,6 +993,7 @@ export class HumanAuthority {
       rules = set.rules;
     }
     const sx = internalsOf.get(this.#session)!;
+    rules = rules.map(uniformRule);
     const names = new Set(rules.map((r) => r.name));
     sx.rules = sortRules([...sx.rules.filter((r) => !names.has(r.name)), ...rules.filter((r) => !r.resolves)]);
     sx.resolvers = [...sx.resolvers.filter((r) => !names.has(r.name)), ...rules.filter((r) => r.resolves)];

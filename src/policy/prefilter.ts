@@ -9,11 +9,17 @@ import type { PathInfo } from './condition.js';
 
 const WILD = /[*?[\]{}\\]/;
 
-/** The literal first path segment of a glob, or null when a wildcard comes first. */
-function firstSegment(glob: string): string | null {
-  const slash = glob.indexOf('/');
-  const seg = slash < 0 ? glob : glob.slice(0, slash);
-  return WILD.test(seg) ? null : seg;
+/**
+ * The glob's leading literal segments — two when it has two complete ones (`secrets/prod/**`),
+ * else one (`src/**`) — as `depth:text`, or null when a wildcard comes first.
+ */
+function leading(glob: string): string | null {
+  const parts = glob.split('/');
+  const complete = (i: number) => parts[i] !== undefined && !WILD.test(parts[i]!) && (i < parts.length - 1 || parts.length === i + 1);
+  if (!complete(0)) return null;
+  if (parts.length >= 3 && complete(1)) return `2${parts[0]}/${parts[1]}`;
+  if (parts.length === 2 && complete(1)) return `2${parts[0]}/${parts[1]}`;
+  return `1${parts[0]}`;
 }
 
 /**
@@ -28,24 +34,27 @@ export function pathAnchor(category: 'abs' | 'home' | 'ws' | 'base', glob: strin
     const ext = glob.slice(dot + 1);
     return ext !== '' && !WILD.test(ext) ? `e:${ext}` : null;
   }
-  if (category === 'abs') {
-    const seg = firstSegment(glob.slice(1));
-    return seg === null ? null : `a:${seg}`;
-  }
-  const seg = firstSegment(glob);
-  return seg === null ? null : `${category === 'home' ? 'h' : 'w'}:${seg}`;
+  const lead = leading(category === 'abs' ? glob.slice(1) : glob);
+  return lead === null ? null : `${category === 'abs' ? 'a' : category === 'home' ? 'h' : 'w'}${lead}`;
 }
 
-function head(rel: string): string {
-  const i = rel.indexOf('/');
-  return i < 0 ? rel : rel.slice(0, i);
+/** `X1first` and, when the path has a second segment, `X2first/second`. */
+function addLeading(tag: string, rel: string, out: Set<string>): void {
+  const a = rel.indexOf('/');
+  if (a < 0) {
+    out.add(`${tag}1${rel}`);
+    return;
+  }
+  out.add(`${tag}1${rel.slice(0, a)}`);
+  const b = rel.indexOf('/', a + 1);
+  out.add(`${tag}2${b < 0 ? rel : rel.slice(0, b)}`);
 }
 
 /** Every anchor key a path could match. */
 export function addPathKeys(p: PathInfo, out: Set<string>): void {
-  out.add(`a:${head(p.abs.slice(1))}`);
-  if (p.home !== null) out.add(`h:${head(p.home)}`);
-  if (p.ws !== null) out.add(`w:${head(p.ws)}`);
+  addLeading('a', p.abs.slice(1), out);
+  if (p.home !== null) addLeading('h', p.home, out);
+  if (p.ws !== null) addLeading('w', p.ws, out);
   out.add(`b:${p.base}`);
   const dot = p.base.lastIndexOf('.');
   if (dot >= 0) out.add(`e:${p.base.slice(dot + 1)}`);
@@ -63,9 +72,12 @@ export function hostAnchor(glob: string): string | null {
 
 export function addHostKeys(host: string, out: Set<string>): void {
   out.add(`x:${host}`);
-  const labels = host.split('.');
-  if (labels.length >= 2) out.add(`d2:${labels.slice(-2).join('.')}`);
-  out.add(`d1:${labels[labels.length - 1]}`);
+  const last = host.lastIndexOf('.');
+  if (last >= 0) {
+    const prev = host.lastIndexOf('.', last - 1);
+    out.add(`d2:${host.slice(prev + 1)}`);
+  }
+  out.add(`d1:${host.slice(last + 1)}`);
 }
 
 export function anyKey(keys: ReadonlySet<string>, anchors: readonly string[]): boolean {

@@ -100,6 +100,17 @@ function decodeForScan(buf: Buffer, encoding: string): Buffer | null {
   return null;
 }
 
+/** The top-level `model` of a JSON request body; undefined when there is none or the body is not JSON. */
+function modelOf(body: Buffer): string | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    const model = typeof value === 'object' && value !== null ? (value as { model?: unknown }).model : undefined;
+    return typeof model === 'string' && model !== '' ? model : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function responseDecoder(encoding: string): Transform | null {
   if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.createGunzip();
   if (encoding === 'deflate') return zlib.createInflate();
@@ -146,13 +157,16 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
   const swap = swapCredentials(vault, { sessionId: session.id, scheme: target.scheme, host: target.host, port: target.port }, req.headers);
   if (isExfiltration(swap)) return refuseExfil(swap);
 
-  // 2. Read the body ahead (whole, if small) so it can be checked before anything leaves.
+  // 2. Read the body ahead (whole, if small) so it can be checked before anything leaves. A model
+  // API call is read whole (up to the same bound as encoded bodies): policy decides on the model
+  // it names. Only the request waits; the response still streams unbuffered.
   const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   const encoded = encoding !== 'identity' && encoding !== '';
+  const llmApi = wireApiFor(method, pathname);
   let ahead: BodyAhead = { buf: Buffer.alloc(0), ended: true };
   if (hasBody(req)) {
     try {
-      ahead = await readAhead(req, encoded ? MAX_ENCODED_BODY + 1 : READ_AHEAD);
+      ahead = await readAhead(req, encoded || llmApi ? MAX_ENCODED_BODY + 1 : READ_AHEAD);
     } catch {
       return;
     }
@@ -195,6 +209,10 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
     actions.push({ ...base, git });
   } else {
     actions.push(base);
+  }
+  if (llmApi) {
+    const model = ahead.ended ? modelOf(plainAhead) : undefined;
+    actions.push({ ...base, phase: 'llm_request', ...(model !== undefined ? { model } : {}) });
   }
 
   // 4. Policy. `ask` holds the request here until a human answers.

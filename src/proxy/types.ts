@@ -10,7 +10,12 @@ export type Verdict = 'allow' | 'warn' | 'ask' | 'deny';
 
 /** The normalized `egress` action (ARCHITECTURE.md), plus what the proxy knows about git traffic. */
 export interface EgressAction {
-  phase: 'egress';
+  /**
+   * `egress` for every request. A model API call (`POST …/messages`, `…/responses`,
+   * `…/chat/completions`) is also put to policy as `llm_request`, with the same `egress` fields
+   * and the `model` its body names, and the strictest of both verdicts applies.
+   */
+  phase: 'egress' | 'llm_request';
   session: { id: string };
   egress: {
     method: string;
@@ -23,6 +28,8 @@ export interface EgressAction {
     route: string;
   };
   git?: GitInfo;
+  /** `llm_request` only: the body's top-level `model`; absent when the body names none or cannot be read whole. */
+  model?: string;
 }
 
 export interface EgressDecision {

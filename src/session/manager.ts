@@ -25,6 +25,8 @@ export interface StartParams extends Omit<StartRequest, 'spec' | 'workspace'> {
   specPath: string;
   /** Working directory of the agent (absolute). */
   cwd: string;
+  /** Overrides the spec's `model` (the same spec on a harness whose vendor serves other models). */
+  model?: string;
 }
 
 export class SessionManager {
@@ -84,8 +86,9 @@ export class SessionManager {
   /** Loads the spec (throws DiagnosticError for a bad one) and starts a session; returns at once. */
   start(params: StartParams): Session {
     const specPath = path.resolve(params.cwd, params.specPath);
-    const spec = loadSpec(specPath);
-    const { specPath: _s, cwd, ...rest } = params;
+    const loaded = loadSpec(specPath);
+    const spec = params.model !== undefined ? { ...loaded, model: params.model } : loaded;
+    const { specPath: _s, cwd, model: _m, ...rest } = params;
     const session = new Session(
       {
         store: this.store,

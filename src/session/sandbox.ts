@@ -1,10 +1,11 @@
 // The session's sandbox: the spec's `sandbox:` plus what only the session knows — the proxy's
 // port and the hook endpoint's port (the only TCP the agent may open), the private home it must
 // write, the CA files it must read, and the parts of Bridle's state dir it must never touch.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildProfile, optionsFromSpec, type SandboxProfile } from '../sandbox/profile.js';
 import { sandboxedCommand } from '../sandbox/launch.js';
+import { loadNative } from '../sandbox/native.js';
 import { packageRoot } from '../paths.js';
 import type { AgentSpec } from '../spec/types.js';
 import type { LaunchWrapper } from '../harness/types.js';
@@ -47,7 +48,33 @@ function stateDenies(paths: DaemonPaths, privateDir: string): string[] {
   return out;
 }
 
-export function sessionProfile(input: SessionSandboxInput, loopbackPorts: readonly number[]): SandboxProfile {
+/**
+ * Whether protected paths inside write roots will be kept read-only by mounts (the launcher's
+ * `auto` strategy picks them when a user namespace is usable) rather than by Landlock
+ * composition, which would freeze every directory on the way — here the agent's private HOME and
+ * vendor config home, where vendors create files as they run. Mirrors the launcher's own test:
+ * user namespaces available, and not stripped by Ubuntu's AppArmor restriction for non-root.
+ * Seatbelt protects paths without side effects.
+ */
+let mountProtection: boolean | undefined;
+function protectsByMount(): boolean {
+  if (mountProtection !== undefined) return mountProtection;
+  if (process.platform === 'darwin') return (mountProtection = true);
+  try {
+    let restricted = false;
+    try {
+      restricted = process.getuid?.() !== 0 && readFileSync('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8').trim() === '1';
+    } catch {
+      // no such knob: not restricted
+    }
+    mountProtection = !restricted && loadNative().probe().user_namespaces;
+  } catch {
+    mountProtection = false;
+  }
+  return mountProtection;
+}
+
+export function sessionProfile(input: SessionSandboxInput, loopbackPorts: readonly number[], generated: readonly string[] = []): SandboxProfile {
   const { spec } = input;
   const readOnly = spec.sandbox.mode === 'read-only';
   const options = optionsFromSpec(
@@ -72,13 +99,19 @@ export function sessionProfile(input: SessionSandboxInput, loopbackPorts: readon
     },
   );
   options.deny = [...(options.deny ?? []), ...stateDenies(input.paths, input.privateDir), path.join(input.paths.sessions, SESSIONS_GUARD)];
-  return buildProfile(options);
+  const profile = buildProfile(options);
+  // The harness's own hooks and provider files: read-only for the agent where that costs nothing
+  // else (see protectsByMount); without mounts they stay writable, a documented limit.
+  if (protectsByMount()) {
+    for (const file of generated) if (!profile.fs.protected.includes(file)) profile.fs.protected.push(file);
+  }
+  return profile;
 }
 
 /** The harness's launch wrapper: every agent process starts under bridle-sandbox. */
 export function sandboxWrap(input: SessionSandboxInput, onProfile?: (profile: SandboxProfile) => void): LaunchWrapper {
   return (file, args, launch) => {
-    const profile = sessionProfile(input, launch?.loopbackPorts ?? []);
+    const profile = sessionProfile(input, launch?.loopbackPorts ?? [], launch?.protect ?? []);
     onProfile?.(profile);
     const cmd = sandboxedCommand(profile, file, args, { env: {} });
     return { file: cmd.file, args: cmd.args };

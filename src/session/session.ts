@@ -4,8 +4,8 @@
 // ends, whatever the reason.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHarness } from '../harness/index.js';
-import type { GateDecision, Harness, HarnessEvent, NormalizedAction as HarnessAction } from '../harness/types.js';
+import { createHarness, createInteractiveHarness, type InteractiveHarness, type TerminalSize } from '../harness/index.js';
+import type { GateDecision, Harness, HarnessContext, HarnessEvent, NormalizedAction as HarnessAction } from '../harness/types.js';
 import { describeAction, type AskAnswer, type Decision, type HumanAuthority, type NormalizedAction, type PolicySession } from '../policy/index.js';
 import { proxyEnvFor, startEgressProxy, type EgressAction, type EgressDecision, type EgressProxy, type UsageRecord } from '../proxy/index.js';
 import { startModelServer, type ModelServer } from '../model-server/index.js';
@@ -13,9 +13,11 @@ import type { AgentSpec } from '../spec/types.js';
 import type { AskState, EventInput, SessionState, Store } from '../store/index.js';
 import { TERMINAL_STATES } from '../store/index.js';
 import { buildChildEnv } from './env.js';
+import { executableOf } from './executable.js';
 import { storeEventOf } from './events.js';
 import { sessionDir, SESSIONS_GUARD, type DaemonPaths } from './paths.js';
 import { buildEngine } from './policy.js';
+import { PtyBuffer } from './pty-buffer.js';
 import { sandboxWrap } from './sandbox.js';
 import type { PolicySet } from '../policy/index.js';
 
@@ -38,6 +40,18 @@ export interface StartRequest {
   modelServerScript?: string;
   /** The requesting client's environment; only the spec's `env:` allowlist is read from it. */
   clientEnv?: Readonly<Record<string, string | undefined>>;
+  /** `interactive`: the vendor's own TUI on a PTY (attach/input/resize); default `headless`. */
+  mode?: 'headless' | 'interactive';
+  /** Initial terminal size of an interactive session. */
+  size?: TerminalSize;
+}
+
+/** A client watching an interactive session's terminal. */
+export interface PtyViewer {
+  /** Live output bytes. */
+  data(bytes: Buffer): void;
+  /** The PTY is gone (the session ended); no more data follows. */
+  closed(): void;
 }
 
 /** What every session of one daemon shares. */
@@ -78,6 +92,10 @@ export class Session {
   readonly workspace: string;
   private state: SessionState = 'starting';
   private harness: Harness | undefined;
+  /** The same object as `harness` in interactive mode. */
+  private pty: InteractiveHarness | undefined;
+  private readonly screen = new PtyBuffer();
+  private readonly viewers = new Set<PtyViewer>();
   private proxy: EgressProxy | undefined;
   private modelServer: ModelServer | undefined;
   private policy: PolicySession | undefined;
@@ -191,7 +209,7 @@ export class Session {
     );
     if (this.ending) return;
 
-    this.harness = createHarness(spec.harness, {
+    const harnessCtx: HarnessContext = {
       spec,
       workspace: this.workspace,
       configHome,
@@ -200,16 +218,88 @@ export class Session {
       gate: (action) => this.gate(action),
       gateTimeoutMs: engine.askTimeoutMs + GATE_MARGIN_MS,
       userHome: deps.userHome,
-    });
+      ...executableOf(spec.harness, deps.daemonEnv),
+    };
+    if (req.mode === 'interactive') {
+      const pty = createInteractiveHarness(spec.harness, harnessCtx);
+      this.harness = this.pty = pty;
+      // Subscribed before start: the first bytes of the TUI belong in the buffer too.
+      pty.onOutput((bytes) => {
+        this.screen.append(bytes);
+        for (const v of [...this.viewers]) v.data(bytes);
+      });
+    } else {
+      this.harness = createHarness(spec.harness, harnessCtx);
+    }
     this.harness.on((event) => this.onHarnessEvent(event));
-    await this.harness.start();
+    if (this.pty) {
+      if (req.prompt !== undefined) this.append([{ type: 'request', payload: { kind: 'user_message', text: req.prompt } }]);
+      await this.pty.start({ ...(req.prompt !== undefined ? { prompt: req.prompt } : {}), ...(req.size ? { size: req.size } : {}) });
+    } else {
+      await this.harness.start();
+    }
     if (this.ending) {
       // Killed while the agent was starting: end() may have found nothing to stop yet.
       await this.harness.stop();
       return;
     }
+    if (this.pty) {
+      // A live TUI: whether it is thinking or waiting for the person is on its screen, not in events.
+      const size = this.pty.size;
+      this.append([{ type: 'lifecycle', payload: { kind: 'pty', cols: size.cols, rows: size.rows } }]);
+      this.setState('working');
+      return;
+    }
     this.setState('waiting');
     if (req.prompt !== undefined) await this.send(req.prompt);
+  }
+
+  /** Whether this session runs the vendor's TUI on a PTY. */
+  get interactive(): boolean {
+    return this.req.mode === 'interactive';
+  }
+
+  /**
+   * Watches the terminal: returns the buffered recent output (to replay into a terminal emulator)
+   * and the size, then feeds `viewer` every new byte until `detach` or the session's end.
+   */
+  attach(viewer: PtyViewer): { snapshot: Buffer; size: TerminalSize; written: number; detach(): void } {
+    if (!this.interactive) throw new Error(`session ${this.id} is headless: it has no terminal to attach to`);
+    const size = this.pty?.size ?? this.req.size ?? { cols: 120, rows: 40 };
+    const snapshot = this.screen.snapshot();
+    if (TERMINAL_STATES.includes(this.state)) {
+      viewer.closed();
+      return { snapshot, size, written: this.screen.written, detach: () => undefined };
+    }
+    this.viewers.add(viewer);
+    return { snapshot, size, written: this.screen.written, detach: () => void this.viewers.delete(viewer) };
+  }
+
+  /** Keystrokes into the session's PTY. */
+  input(data: Buffer | string): void {
+    this.requirePty().write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1 || cols > 1000 || rows > 1000) {
+      throw new Error('resize needs integer cols and rows between 1 and 1000');
+    }
+    this.requirePty().resize(cols, rows);
+  }
+
+  /** Flow control for a slow viewer (counted; see InteractiveHarness.pause). */
+  pauseOutput(): void {
+    this.pty?.pause();
+  }
+
+  resumeOutput(): void {
+    this.pty?.resume();
+  }
+
+  private requirePty(): InteractiveHarness {
+    if (!this.interactive) throw new Error(`session ${this.id} is headless: it has no terminal`);
+    if (!this.pty || TERMINAL_STATES.includes(this.state)) throw new Error(`session ${this.id} has no running terminal (${this.state})`);
+    return this.pty;
   }
 
   /** Sends a user message; resolves with its event's seq once the event is durable. */
@@ -250,7 +340,8 @@ export class Session {
         else if (!this.ending) this.setState('waiting');
         break;
       case 'session_end':
-        if (!this.ending) void this.end(event.exit_code === 0 && this.lastTurnCompleted ? 'done' : 'failed');
+        // A TUI has no turns: leaving it normally is a finished session.
+        if (!this.ending) void this.end(event.exit_code === 0 && (this.lastTurnCompleted || this.interactive) ? 'done' : 'failed');
         break;
       default:
         break;
@@ -268,7 +359,9 @@ export class Session {
   }
 
   private async decideEgress(action: EgressAction): Promise<EgressDecision> {
-    const d = await this.decide(action as unknown as NormalizedAction, undefined);
+    // Egress and llm_request actions come from the proxy, which knows the session but not its agent.
+    const full = { ...action, agent: this.spec.name, harness: this.spec.harness };
+    const d = await this.decide(full as unknown as NormalizedAction, undefined);
     return { action: d.action === 'redact' ? 'deny' : d.action, ...(d.message !== undefined ? { message: d.message } : {}), rules: d.rules };
   }
 
@@ -377,6 +470,8 @@ export class Session {
       await attempt('closing the model server', () => this.modelServer?.close());
       for (const e of errors) this.append([{ type: 'error', payload: { kind: 'teardown', message: e, fatal: false } }]);
       this.setState(final, { exitCode: final === 'done' ? 0 : 1 });
+      for (const v of [...this.viewers]) v.closed();
+      this.viewers.clear();
       await this.deps.store.flush();
       this.removeRedactor?.();
       this.settleEnded(final);

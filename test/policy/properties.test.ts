@@ -159,3 +159,47 @@ test('a throwing rule never yields allow', (t) => {
   );
   t.pass();
 });
+
+// The tool/command/path/host indexes and prefilters must never change a decision: the same rules
+// evaluated unindexed (as session rules are) give the same verdict.
+const pathGlobArb = fc.constantFrom('~/.ssh/**', '.env', '*.pem', 'src/**', 'src/gen/**', '/etc/**', '/etc/shadow', '**', './**', 'a/b', '.env.*', '~', 'secrets/prod/**');
+const hostGlobArb = fc.constantFrom('*.github.com', 'github.com', 'evil.io', '*', '*.io', 'localhost:8080', 'API.example.COM');
+const indexedRuleArb = fc.record({
+  action: fc.constantFrom<Verdict>('allow', 'warn', 'ask', 'deny'),
+  cond: fc.oneof(
+    fc.record({ path: fc.array(pathGlobArb, { minLength: 1, maxLength: 3 }) }),
+    fc.record({ host: fc.array(hostGlobArb, { minLength: 1, maxLength: 2 }) }),
+    fc.record({ content: fc.constantFrom('secret', 'AKIA[A-Z0-9]{4}', '(?i)password', 'x(y)\\1') }),
+    fc.record({ command: fc.constantFrom('cat *', 'git push*', 'rm *') }),
+  ),
+  tool: fc.option(fc.constantFrom('read', 'bash', 'fetch', ['read', 'write']), { nil: undefined }),
+});
+const pathArb = fc.constantFrom('/home/u/.ssh/id_rsa', '.env', 'src/a.ts', 'src/gen/x.pem', '/etc/shadow', '/etc/passwd', 'a/b', '/work/repo/a/b/c', '/home/u', 'secrets/prod/k', 'x.env.local');
+const indexedActionArb = fc.oneof(
+  pathArb.map((p): NormalizedAction => ({ phase: 'tool_call', tool: { name: 'read', input: { path: p } } })),
+  fc.array(pathArb, { minLength: 1, maxLength: 2 }).map((ps): NormalizedAction => ({ phase: 'tool_call', tool: { name: 'write', input: { paths: ps } } })),
+  pathArb.map((p): NormalizedAction => ({ phase: 'tool_call', tool: { name: 'bash', input: { command: `cat ${p} && git push` } } })),
+  fc.constantFrom('api.github.com', 'github.com', 'evil.io', 'localhost', 'api.example.com').map((h): NormalizedAction => ({ phase: 'egress', egress: { host: h, port: h === 'localhost' ? 8080 : 443, method: 'GET' } })),
+  fc.constantFrom('https://api.github.com/x', 'https://evil.io/', 'http://localhost:8080/').map((u): NormalizedAction => ({ phase: 'tool_call', tool: { name: 'fetch', input: { url: u } } })),
+  fc.constantFrom('a secret', 'PASSWORD', 'AKIAABCD', 'xyy', 'nothing').map((t): NormalizedAction => ({ phase: 'tool_result', tool: { name: 'bash', result: t } })),
+);
+
+test('indexes and prefilters never change a verdict', (t) => {
+  fc.assert(
+    fc.property(fc.array(indexedRuleArb, { maxLength: 10 }), indexedActionArb, (specs, action) => {
+      const objs = specs.map((s, i) => ({ name: `i${i}`, action: s.action, ...(s.tool ? { tool: s.tool } : {}), ...s.cond, on: 'cond' in s && 'content' in s.cond ? 'tool_result' : 'host' in s.cond ? ['egress', 'tool_call'] : 'tool_call' }));
+      const valid = objs.filter((o) => parsePolicyText(JSON.stringify(o), 'g.yaml').diagnostics.length === 0);
+      const indexed = new PolicyEngine({ home: HOME, workspace: WS, agent: compileList(valid, 'agent') }).openSession().session.decide(action).action;
+      const { session, human } = new PolicyEngine({ home: HOME, workspace: WS }).openSession();
+      if (valid.length) t.deepEqual(human.addRules(JSON.stringify(valid)), []);
+      return session.decide(action).action === indexed;
+    }),
+    { numRuns: 1500 },
+  );
+  t.pass();
+});
+
+function compileList(objs: object[], level: Level): CompiledRule[] {
+  const r = parsePolicyText(JSON.stringify(objs), 'g.yaml', level);
+  return r.rules;
+}

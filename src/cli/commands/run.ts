@@ -1,5 +1,5 @@
 // `bridle run SPEC.yaml [-p PROMPT] --headless [--json] [--cwd DIR] [--no-ask] [--ask-timeout S]
-// [--model-server SCRIPT]` — start a session in the daemon (started on demand) and follow it.
+// [--model-server SCRIPT] [--model MODEL]` — start a session in the daemon (started on demand) and follow it.
 // The daemon owns the session; this command is one client of it, so an attached dashboard or a
 // test client sees the same events and can answer the same asks.
 import path from 'node:path';
@@ -11,10 +11,13 @@ import { allowlisted } from '../../session/env.js';
 import { connectDaemon, type EventsPush } from '../../daemon/index.js';
 import { DiagnosticError } from '../../util/diagnostic.js';
 import { renderEvent, type RenderState } from '../../session/transcript.js';
+import { interactiveKinds } from '../../harness/index.js';
+import { attachTerminal } from '../attach.js';
 
 const usage = `Usage:
   bridle run SPEC.yaml -p PROMPT --headless [--json] [--cwd DIR] [--no-ask] [--ask-timeout SECONDS]
-                       [--model-server SCRIPT]
+                       [--model-server SCRIPT] [--model MODEL]
+  bridle run SPEC.yaml [-p PROMPT] [--cwd DIR] [--no-ask] [--model-server SCRIPT] [--model MODEL]   (interactive)
 
 Starts a session of the agent in SPEC.yaml in the Bridle daemon (starting the daemon if needed),
 sends PROMPT, prints the session as it happens, and exits when the agent's turn ends: 0 when it
@@ -22,7 +25,10 @@ completed, 1 when the agent failed or the session was interrupted.
 
 Options:
   -p, --prompt TEXT      the task
-  --headless             no dashboard: print the transcript (required until the dashboard exists)
+  --headless             print the transcript instead of showing the agent's own TUI
+                         (without it, a spec whose \`mode\` is interactive — the default — runs
+                         the vendor's TUI in the daemon and attaches this terminal to it;
+                         Ctrl-b d detaches, leaving the session running)
   --json                 print every normalized event as one JSON object per line instead
   --cwd DIR              the agent's working directory (default: the current directory)
   --no-ask               deny every action a policy would ask a human about, with a clear reason
@@ -30,6 +36,8 @@ Options:
   --model-server SCRIPT  offline: serve the model APIs from this scripted model server script
                          (see src/model-server/README.md) instead of the vendors' APIs; a spec
                          can name one itself as \`params: { model_server: FILE }\`
+  --model MODEL          use this model instead of the spec's \`model\` (e.g. a gpt-* model when
+                         the spec's harness is swapped to codex)
 
 Asks go to every attached client (\`bridle\` dashboard, or any protocol client); answer them over
 the daemon protocol (docs/protocol.md). Ctrl-C ends the session.`;
@@ -43,6 +51,7 @@ interface Options {
   noAsk: boolean;
   askTimeoutS?: number;
   modelServer?: string;
+  model?: string;
 }
 
 function parseArgs(argv: string[], cwd: string): Options {
@@ -65,6 +74,11 @@ function parseArgs(argv: string[], cwd: string): Options {
     else if (flag === '--no-ask') o.noAsk = true;
     else if (flag === '--cwd') dir = path.resolve(cwd, value());
     else if (flag === '--model-server') o.modelServer = path.resolve(cwd, value());
+    else if (flag === '--model') {
+      const m = value();
+      if (!m.trim()) throw new UsageError('--model needs a model name');
+      o.model = m;
+    }
     else if (flag === '--ask-timeout') {
       const text = value();
       const n = Number(text);
@@ -94,18 +108,71 @@ export const runCommand: Command = {
       }
       throw err;
     }
-    if (!opts.headless && spec.mode !== 'headless') {
-      throw new UsageError('interactive sessions need the dashboard, which this build does not have yet; pass --headless');
+    const interactive = !opts.headless && spec.mode !== 'headless';
+    if (interactive && !interactiveKinds().includes(spec.harness)) {
+      throw new UsageError(`harness ${spec.harness} has no interactive mode; pass --headless (or set \`mode: headless\`)`);
     }
-    if (opts.prompt === undefined) throw new UsageError('a headless run needs -p PROMPT');
+    if (!interactive && opts.prompt === undefined) throw new UsageError('a headless run needs -p PROMPT');
     if (!existsSync(opts.cwd) || !statSync(opts.cwd).isDirectory()) throw new UsageError(`--cwd ${opts.cwd} is not a directory`);
     // A spec may name its own offline script (the shipped hello example does); --model-server wins.
     const own = spec.params.model_server;
     if (opts.modelServer === undefined && typeof own === 'string') opts.modelServer = path.resolve(spec.dir, own);
     if (opts.modelServer !== undefined && !existsSync(opts.modelServer)) throw new UsageError(`--model-server ${opts.modelServer}: no such file`);
-    return follow(opts, spec.env, io);
+    return interactive ? runInteractive(opts, spec.env, io) : follow(opts, spec.env, io);
   },
 };
+
+/** The variables the spec passes through, from the client's environment; nothing else leaves. */
+function passEnv(allow: readonly string[], io: CliIO): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(io.env)) if (v !== undefined && allowlisted(allow, k)) env[k] = v;
+  return env;
+}
+
+/** Interactive: the vendor's TUI in the daemon, this terminal attached to it until Ctrl-b d. */
+async function runInteractive(opts: Options, allow: readonly string[], io: CliIO): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('an interactive run needs a terminal; pass --headless');
+  const client = await connectDaemon(io.env, 'bridle run');
+  try {
+    const { session: id } = await client.request<{ session: string }>('start', {
+      spec: opts.spec,
+      cwd: opts.cwd,
+      mode: 'interactive',
+      ...(opts.prompt !== undefined ? { prompt: opts.prompt } : {}),
+      no_ask: opts.noAsk,
+      ...(opts.askTimeoutS !== undefined ? { ask_timeout_ms: Math.round(opts.askTimeoutS * 1000) } : {}),
+      ...(opts.modelServer !== undefined ? { model_server: opts.modelServer } : {}),
+      ...(opts.model !== undefined ? { model: opts.model } : {}),
+      cols: process.stdout.columns || 80,
+      rows: process.stdout.rows || 24,
+      env: passEnv(allow, io),
+    });
+    const end = await attachTerminal(client, id, { stdin: process.stdin, stdout: process.stdout });
+    if (end === 'detached') {
+      io.stderr(`bridle: detached from session ${id}; it keeps running in the daemon (bridle sessions kill ${id} ends it)\n`);
+      return EXIT_OK;
+    }
+    if (end === 'lost') {
+      io.stderr('bridle run: lost the connection to the daemon\n');
+      return EXIT_FAIL;
+    }
+    // The PTY closed: the session is ending; its final state is the exit status.
+    let state: string | undefined;
+    for (;;) {
+      const shown = await client.request<{ session: { state: string }; live: boolean }>('show', { session: id });
+      state = shown.session.state;
+      if (!shown.live) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    io.stderr(`bridle: session ${id} ${state}\n`);
+    return state === 'done' ? EXIT_OK : EXIT_FAIL;
+  } catch (err) {
+    io.stderr(`bridle run: ${(err as Error).message}\n`);
+    return EXIT_FAIL;
+  } finally {
+    client.close();
+  }
+}
 
 async function follow(opts: Options, allow: readonly string[], io: CliIO): Promise<number> {
   // Only the variables the spec passes through leave this process.
@@ -123,6 +190,7 @@ async function follow(opts: Options, allow: readonly string[], io: CliIO): Promi
       no_ask: opts.noAsk,
       ...(opts.askTimeoutS !== undefined ? { ask_timeout_ms: Math.round(opts.askTimeoutS * 1000) } : {}),
       ...(opts.modelServer !== undefined ? { model_server: opts.modelServer } : {}),
+      ...(opts.model !== undefined ? { model: opts.model } : {}),
       env,
     });
   } catch (err) {

@@ -3,6 +3,7 @@
 // runs only trusted hooks, so the adapter trusts exactly its own hook through the app-server's
 // config API and refuses to start unless Codex reports it trusted and enabled. Approval requests
 // that still arrive (escalations) are answered from the same gate.
+import path from 'node:path';
 import { BaseHarness } from '../base.js';
 import { allows, DEFAULT_GATE_TIMEOUT_MS, denyText } from '../gate.js';
 import { startHookEndpoint, type HookEndpoint } from '../hook-endpoint.js';
@@ -59,6 +60,9 @@ export class CodexHarness extends BaseHarness {
       env: { ...ctx.env, CODEX_HOME: ctx.configHome },
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
       loopbackPorts: [this.hook.port],
+      // The hook that gates every call: the agent must not be able to rewrite or remove it.
+      // (config.toml stays writable: Codex itself records the hook's trust there.)
+      protect: [path.join(ctx.configHome, 'hooks.json')],
       onStdoutLine: (line) => this.rpc?.receive(line),
       onStderr: (text) => (this.stderrTail = (this.stderrTail + text).slice(-4000)),
     });

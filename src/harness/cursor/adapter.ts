@@ -10,7 +10,7 @@ import { startHookEndpoint, type HookEndpoint } from '../hook-endpoint.js';
 import { launch, vendorCommand, type AgentProcess } from '../process.js';
 import { asRecord, str } from '../tools.js';
 import type { HarnessCapabilities, StartOptions } from '../types.js';
-import { writeCursorHooks } from './hooks.js';
+import { cursorHooksFile, writeCursorHooks } from './hooks.js';
 import { normalizeCursorTool, unwrapStreamToolCall } from './tools.js';
 
 type Json = Record<string, unknown>;
@@ -69,6 +69,8 @@ export class CursorHarness extends BaseHarness {
       env: { ...ctx.env },
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
       loopbackPorts: [this.hook.port],
+      // Cursor reads its hooks file anew for every run: a rewritten one would run ungated.
+      protect: [cursorHooksFile(path.resolve(ctx.env.HOME ?? ''))],
       onStdoutLine: (line) => this.onLine(line),
       onStderr: (t) => (this.stderrTail = (this.stderrTail + t).slice(-4000)),
     });

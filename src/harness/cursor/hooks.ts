@@ -5,9 +5,13 @@ import path from 'node:path';
 import { hookCommand } from '../hook-command.js';
 import { writePrivate } from '../user-config.js';
 
+export function cursorHooksFile(home: string): string {
+  return path.join(home, '.cursor', 'hooks.json');
+}
+
 export function writeCursorHooks(home: string, hookUrl: string, timeoutSeconds: number): string {
   const command = hookCommand(hookUrl, 'cursor', timeoutSeconds);
-  const file = path.join(home, '.cursor', 'hooks.json');
+  const file = cursorHooksFile(home);
   writePrivate(file, `${JSON.stringify({ version: 1, hooks: { preToolUse: [{ command }] } }, null, 2)}\n`);
   return file;
 }

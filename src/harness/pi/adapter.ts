@@ -2,6 +2,7 @@
 // extension (./extension/gate.ts), which pi loads explicitly while discovery of any other
 // extension is off; it asks this adapter over pi's extension-UI sub-protocol before each call.
 // Other extension dialogs become `approval_request` events.
+import path from 'node:path';
 import { BaseHarness } from '../base.js';
 import { allows, denyText } from '../gate.js';
 import { launch, vendorCommand, type AgentProcess } from '../process.js';
@@ -53,6 +54,8 @@ export class PiHarness extends BaseHarness {
       cwd: ctx.workspace,
       env: { ...ctx.env, PI_CODING_AGENT_DIR: ctx.configHome, PI_OFFLINE: '1' },
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
+      // The provider Bridle wrote: the agent must not repoint or rename its model route.
+      protect: [path.join(ctx.configHome, 'models.json')],
       onStdoutLine: (line) => this.onLine(line),
       onStderr: (text) => (this.stderrTail = (this.stderrTail + text).slice(-4000)),
     });

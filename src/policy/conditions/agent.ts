@@ -11,10 +11,10 @@ export const agentKind: ConditionKind = {
     return {
       kind: 'agent',
       test: (c) => {
-        const a = c.action.agent;
-        return typeof a === 'string' && globs.test(a) ? YES : NO;
+        const a = c.agent;
+        return a !== undefined && globs.test(a) ? YES : NO;
       },
-      explain: (c) => `agent \`${String(c.action.agent)}\` matches ${formatMatch(globs, String(c.action.agent))}`,
+      explain: (c) => `agent \`${String(c.agent)}\` matches ${formatMatch(globs, String(c.agent))}`,
     };
   },
 };

@@ -5,7 +5,7 @@ import { NO, YES, type ConditionKind, type EvalContext } from '../condition.js';
 import { parseBound } from './bound.js';
 
 function countOf(c: EvalContext): number {
-  const s = c.action.session?.spawned;
+  const s = c.session?.spawned;
   const before = typeof s === 'number' ? s : c.state.spawns;
   return before + 1;
 }

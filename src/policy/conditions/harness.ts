@@ -11,10 +11,10 @@ export const harnessKind: ConditionKind = {
     return {
       kind: 'harness',
       test: (c) => {
-        const h = c.action.harness;
-        return typeof h === 'string' && globs.test(h) ? YES : NO;
+        const h = c.harness;
+        return h !== undefined && globs.test(h) ? YES : NO;
       },
-      explain: (c) => `harness \`${String(c.action.harness)}\` matches ${formatMatch(globs, String(c.action.harness))}`,
+      explain: (c) => `harness \`${String(c.harness)}\` matches ${formatMatch(globs, String(c.harness))}`,
     };
   },
 };

@@ -5,8 +5,9 @@ import { NO, YES, type ConditionKind, type EvalContext } from '../condition.js';
 import { checkKeys, formatGlobs, globList } from './common.js';
 
 function modelOf(c: EvalContext): string | undefined {
-  const m = c.phase === 'spawn' ? (c.action.spawn?.model ?? c.action.model) : c.action.model;
-  return typeof m === 'string' && m !== '' ? m : undefined;
+  if (c.phase !== 'spawn') return c.model;
+  const m = c.action.spawn?.model;
+  return typeof m === 'string' && m !== '' ? m : c.model;
 }
 
 export const modelKind: ConditionKind = {

@@ -48,7 +48,7 @@ export const rateKind: ConditionKind = {
     const win = window;
     const partition: string = per;
     const key = (c: EvalContext): string =>
-      partition === 'agent' ? `${cx.ruleKey}:rate:${String(c.action.agent)}` : partition === 'tool' ? `${cx.ruleKey}:rate:${c.tool}` : `${cx.ruleKey}:rate`;
+      partition === 'agent' ? `${cx.ruleKey}:rate:${String(c.agent)}` : partition === 'tool' ? `${cx.ruleKey}:rate:${c.tool}` : `${cx.ruleKey}:rate`;
     return {
       kind: 'rate',
       gate: true,

@@ -37,7 +37,7 @@ export function usageKind(kind: 'cost' | 'tokens', fields: Fields, unit: (n: num
       }
       const field = fields[scope];
       const read = (c: EvalContext): number | undefined => {
-        const v = c.action.session?.[field];
+        const v = c.session?.[field];
         return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
       };
       const label = `${kind === 'cost' ? 'spend' : 'tokens'} (${scope})`;
@@ -54,7 +54,7 @@ export function usageKind(kind: 'cost' | 'tokens', fields: Fields, unit: (n: num
         const stateKey = (c: EvalContext): string => {
           const base = `${cx.ruleKey}:every`;
           if (scope === 'day') return `${base}:${new Date(c.now).toISOString().slice(0, 10)}`;
-          if (scope === 'agent') return `${base}:${String(c.action.agent)}`;
+          if (scope === 'agent') return `${base}:${String(c.agent)}`;
           return base;
         };
         const bucketOf = (c: EvalContext): number => {

@@ -13,7 +13,7 @@ export class ShellParseCache<Extra = undefined> {
   private old = new Map<string, Entry<Extra>>();
 
   constructor(
-    private readonly capacity = 2048,
+    private readonly capacity = 512,
     private readonly makeExtra?: (parse: ShellParse) => Extra,
   ) {}
 
