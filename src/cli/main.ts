@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { commands } from './registry.js';
-import { EXIT_USAGE, UsageError, type CliIO } from './command.js';
+import { EXIT_FAIL, EXIT_USAGE, UsageError, type CliIO } from './command.js';
 import { packageRoot } from '../paths.js';
 
 function version(): string {
@@ -16,7 +16,8 @@ function help(): string {
   return [
     'bridle — run, tile and govern coding agents',
     '',
-    'Usage: bridle <command> [options]',
+    'Usage: bridle                        open the dashboard (starts the daemon if needed)',
+    '       bridle <command> [options]',
     '',
     'Commands:',
     ...lines,
@@ -35,9 +36,27 @@ export function processIO(): CliIO {
   };
 }
 
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+/** `bridle` alone: the dashboard in a terminal; help when output goes elsewhere (a pipe, a file). */
+async function dashboard(io: CliIO, tty: boolean): Promise<number> {
+  if (!tty) {
+    io.stdout(help());
+    return 0;
+  }
+  // Loaded only here: Ink and React are not needed by any other command.
+  const { runDashboard } = await import('../tui/run.js');
+  const end = await runDashboard({ stdin: process.stdin, stdout: process.stdout, env: io.env, cwd: io.cwd });
+  if (end === 'lost') {
+    io.stderr('bridle: lost the connection to the daemon\n');
+    return EXIT_FAIL;
+  }
+  io.stderr(`bridle: ${end === 'detached' ? 'detached' : 'closed the dashboard'}; sessions keep running (\`bridle\` reopens it)\n`);
+  return 0;
+}
+
+export async function main(argv: string[], io: CliIO = processIO(), tty = process.stdout.isTTY === true && process.stdin.isTTY === true): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) return dashboard(io, tty);
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(help());
     return 0;
   }

@@ -31,6 +31,10 @@ export type Request =
       rows?: number;
     }
   | { id: number; op: 'send'; session: string; text: string }
+  /** Runs an ended session again (same id and event log), its harness continuing the conversation. */
+  | { id: number; op: 'resume'; session: string; prompt?: string; env?: Record<string, string> }
+  /** A new session starting from a copy of `session`'s conversation. */
+  | { id: number; op: 'fork'; session: string; prompt?: string; env?: Record<string, string> }
   | { id: number; op: 'events'; session: string; after_seq?: number; limit?: number }
   | { id: number; op: 'subscribe'; session: string; after_seq?: number }
   | { id: number; op: 'unsubscribe'; session: string }

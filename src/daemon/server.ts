@@ -189,6 +189,18 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       }
       case 'send':
         return { seq: await manager.require(req.session).send(req.text) };
+      case 'resume':
+      case 'fork': {
+        if (typeof req.session !== 'string') throw new Error(`${req.op} needs a session`);
+        const params = { clientEnv: req.env ?? {}, ...(typeof req.prompt === 'string' ? { prompt: req.prompt } : {}) };
+        try {
+          const session = req.op === 'resume' ? manager.resume(req.session, params) : manager.fork(req.session, params);
+          return req.op === 'resume' ? { session: session.id } : { session: session.id, forked_from: req.session };
+        } catch (err) {
+          if (err instanceof DiagnosticError) throw new Error(`invalid spec:\n${err.message}`);
+          throw err;
+        }
+      }
       case 'events':
         return store.readEvents(req.session, { afterSeq: req.after_seq ?? 0, limit: req.limit ?? 1000 });
       case 'subscribe': {

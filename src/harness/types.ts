@@ -94,6 +94,12 @@ export interface HarnessContext {
 export interface StartOptions {
   /** Continue a vendor session (see `Harness.resumeId`) instead of starting a new one. */
   resume?: string;
+  /**
+   * With `resume`: continue a copy of that conversation under a new vendor id, leaving the
+   * original as it was (claude `--fork-session`). Only adapters that say so in docs/harnesses.md
+   * honour it; the runtime never asks others.
+   */
+  fork?: boolean;
 }
 
 export interface HarnessCapabilities {

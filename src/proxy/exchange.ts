@@ -13,7 +13,7 @@ import { authorityOf, refuseResponse, stripHopByHop } from './http-util.js';
 import { ResponseMeter, wireApiFor } from './metering/meter.js';
 import { costOf, type PriceTable } from './metering/prices.js';
 import { AddressRefused, resolveChecked, type Resolver } from './resolve.js';
-import { PatternDetector, PatternFound, StreamReplacer, TickBatcher } from './scan.js';
+import { PatternDetector, PatternFound, RedactionSet, Redactor } from './scan.js';
 import { internalAllowed, track, type ProxySession } from './session.js';
 import { isExfiltration, placeholderInUrl, swapCredentials, type Exfiltration } from './swap.js';
 import type { HostPattern } from './hosts.js';
@@ -303,45 +303,31 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
 
   // 7. Response: decode if needed, redact secrets, meter model usage, stream unbuffered.
   const pairs = redactionPairs(session, swap.echoes);
+  const redactions = redactionSetFor(session, swap.echoes, pairs);
   const outHeaders = redactHeaders(stripHopByHop(upRes.headers), pairs);
   const resEncoding = String(upRes.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  const stages: (Readable | Transform)[] = [upRes, new TickBatcher()];
+  let source: Readable = upRes;
   if (resEncoding !== 'identity' && resEncoding !== '') {
     const dec = responseDecoder(resEncoding);
     if (!dec) {
       upRes.destroy();
       return refuseResponse(res, 502, 'upstream', `cannot inspect response content-encoding ${resEncoding}`);
     }
-    stages.push(dec);
+    // Rare (we ask for identity): a pipeline is fine here and carries upstream errors into dec.
+    source = pipeline(upRes, dec, () => {});
     delete outHeaders['content-encoding'];
     delete outHeaders['content-length'];
   }
   const status = upRes.statusCode ?? 502;
   const api = status >= 200 && status < 300 ? wireApiFor(method, pathname) : null;
   const meter = api ? new ResponseMeter(api, upRes.headers['content-type']) : null;
-  if (meter) stages[stages.length - 1]!.on('data', (c: Buffer) => meter.write(c));
-  if (pairs.from.length > 0) {
-    stages.push(new StreamReplacer(pairs.from, pairs.to));
-    delete outHeaders['content-length']; // replacement may change the length
-  }
+  const redactor = redactions.maxLen > 0 ? new Redactor(redactions) : null;
+  if (redactor) delete outHeaders['content-length']; // replacement may change the length
   res.writeHead(status, outHeaders);
   const streaming = String(upRes.headers['content-type'] ?? '').includes('text/event-stream');
   if (streaming) res.flushHeaders(); // the client sees the stream open before the first event
-  req.socket.setNoDelay(true);
-  // Chunks that arrive in the same tick (several TLS records from one read) leave in one write;
-  // uncorking on nextTick means no chunk waits for I/O, so streaming stays unbuffered.
-  let corked = false;
-  stages[stages.length - 1]!.on('data', () => {
-    if (corked) return;
-    corked = true;
-    res.cork();
-    process.nextTick(() => {
-      corked = false;
-      res.uncork();
-    });
-  });
-  pipeline([...stages, res], (err) => {
-    if (!meter || err) return;
+  relay(source, res, meter, redactor, () => {
+    if (!meter) return;
     const usage = meter.end();
     if (!usage || !core.options.onUsage) return;
     const cost = costOf(core.prices, usage);
@@ -359,6 +345,51 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
       costKnown: cost !== null,
       source: 'proxy',
     });
+  });
+}
+
+/**
+ * Streams the upstream body to the client with one 'data' handler: no Transform stages, no
+ * per-chunk callbacks or promises. Chunks that arrive in the same tick (one TLS record each, so a
+ * burst of small SSE events is many chunks) are joined and then metered, redacted and written
+ * once; the join is released on process.nextTick, before any I/O, so no byte waits for more input
+ * and streaming stays unbuffered. Backpressure: the source pauses while the client is not draining.
+ * `done` runs once the client has the whole body; an upstream that breaks off mid-body destroys
+ * the client response, so the client sees a truncated body rather than a clean end.
+ */
+function relay(source: Readable, res: ServerResponse, meter: ResponseMeter | null, redactor: Redactor | null, done: () => void): void {
+  let pending: Buffer[] = [];
+  let scheduled = false;
+  let ended = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0 || res.destroyed) return;
+    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    pending = [];
+    meter?.write(chunk);
+    const out = redactor ? redactor.push(chunk) : chunk;
+    if (out.length > 0 && !res.write(out)) source.pause();
+  };
+  source.on('data', (chunk: Buffer) => {
+    pending.push(chunk);
+    if (!scheduled) {
+      scheduled = true;
+      process.nextTick(flush);
+    }
+  });
+  res.on('drain', () => source.resume());
+  source.once('end', () => {
+    ended = true;
+    flush();
+    if (res.destroyed) return;
+    const rest = redactor?.end();
+    res.once('finish', done);
+    if (rest && rest.length > 0) res.end(rest);
+    else res.end();
+  });
+  source.on('error', () => res.destroy());
+  source.once('close', () => {
+    if (!ended) res.destroy();
   });
 }
 
@@ -404,6 +435,18 @@ function redactionPairs(session: ProxySession, echoes: readonly [string, string]
     to.push(Buffer.from(c.placeholder));
   }
   return { from, to };
+}
+
+/** The last prepared set per session, keyed by its echoes: consecutive requests carry the same ones. */
+const lastRedactionSet = new WeakMap<ProxySession, { key: string; set: RedactionSet }>();
+
+function redactionSetFor(session: ProxySession, echoes: readonly [string, string][], pairs: Pairs): RedactionSet {
+  const key = echoes.map(([real, shown]) => `${real}\0${shown}`).join('\0');
+  const cached = lastRedactionSet.get(session);
+  if (cached && cached.key === key) return cached.set;
+  const set = new RedactionSet(pairs.from, pairs.to);
+  lastRedactionSet.set(session, { key, set });
+  return set;
 }
 
 function redactHeaders(h: IncomingHttpHeaders, pairs: Pairs): IncomingHttpHeaders {

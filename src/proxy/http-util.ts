@@ -16,16 +16,23 @@ const HOP = new Set([
   'expect',
 ]);
 
+/** `Connection` values that name no header: the common case needs no per-request parsing. */
+const PLAIN_CONNECTION = new Set(['', 'keep-alive', 'close']);
+
 export function stripHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const listed = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const connection = String(headers.connection ?? '').trim().toLowerCase();
+  const listed = PLAIN_CONNECTION.has(connection)
+    ? null
+    : new Set(
+        connection
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
   const out: IncomingHttpHeaders = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined || HOP.has(k) || listed.has(k)) continue;
+  for (const k in headers) {
+    const v = headers[k];
+    if (v === undefined || HOP.has(k) || (listed !== null && listed.has(k))) continue;
     out[k] = v;
   }
   return out;

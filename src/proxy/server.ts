@@ -47,8 +47,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const core: ProxyCore = {
     vault,
     resolver: options.resolver ?? systemResolver,
-    httpsAgent: new https.Agent({ keepAlive: true, maxFreeSockets: 64 }),
-    httpAgent: new http.Agent({ keepAlive: true, maxFreeSockets: 64 }),
+    // Keep-alive to upstreams saves a TCP+TLS handshake per model call. maxSockets bounds one
+    // origin (address + SNI) without making concurrent long SSE streams of many sessions queue
+    // behind each other; lifo reuses the warmest socket and lets surplus idle ones time out.
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', noDelay: true }),
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', noDelay: true }),
     upstreamContext,
     prices: mergePrices(options.prices),
     options,
@@ -88,7 +91,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     refuseResponse(res, 502, 'internal', 'proxy error');
   };
 
-  const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+  // noDelay: SSE events and small replies leave at once instead of waiting on Nagle's algorithm.
+  const server = http.createServer({ requestTimeout: 0, noDelay: true }, (req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/')) return reverse(req, res, url);
     // Absolute-form: a forward-proxy request for a plain-HTTP URL.

@@ -1,14 +1,17 @@
 // The daemon's sessions: starts them, finds them, ends them all on shutdown, and on startup marks
 // the sessions a previous daemon left behind as interrupted (ending any process they left).
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { loadSpec } from '../spec/index.js';
 import type { AskAnswer, Decision, PolicySet } from '../policy/index.js';
 import { openStore, TERMINAL_STATES, type Session as SessionRow, type Store } from '../store/index.js';
-import { daemonPaths, type DaemonPaths } from './paths.js';
+import { transcriptFile } from '../harness/bridle/transcript.js';
+import type { AgentSpec } from '../spec/types.js';
+import { daemonPaths, sessionDir, type DaemonPaths } from './paths.js';
 import { loadServerPolicies, serverPolicyFiles } from './policy.js';
-import { processStartTime, Session, type StartRequest } from './session.js';
+import { processStartTime, Session, type LaunchRecord, type StartRequest } from './session.js';
 
 export interface ManagerOptions {
   env?: NodeJS.ProcessEnv;
@@ -28,6 +31,17 @@ export interface StartParams extends Omit<StartRequest, 'spec' | 'workspace'> {
   /** Overrides the spec's `model` (the same spec on a harness whose vendor serves other models). */
   model?: string;
 }
+
+/** What a client may add when it resumes or forks a session. */
+export interface ContinueParams {
+  /** The requesting client's environment (only the spec's `env:` allowlist is read). */
+  clientEnv?: Readonly<Record<string, string | undefined>>;
+  /** A user message to send once the agent is ready. */
+  prompt?: string;
+}
+
+/** Harnesses whose conversation a fork can copy (see `fork`). */
+const FORKABLE = new Set(['claude-code', 'bridle']);
 
 export class SessionManager {
   readonly store: Store;
@@ -89,6 +103,11 @@ export class SessionManager {
     const loaded = loadSpec(specPath);
     const spec = params.model !== undefined ? { ...loaded, model: params.model } : loaded;
     const { specPath: _s, cwd, model: _m, ...rest } = params;
+    return this.create({ ...rest, spec, workspace: path.resolve(cwd) });
+  }
+
+  /** Builds a session, lets `prepare` seed its config home, and boots it. */
+  private create(req: StartRequest, prepare?: (configHome: string) => void): Session {
     const session = new Session(
       {
         store: this.store,
@@ -102,11 +121,120 @@ export class SessionManager {
           return () => this.redactors.delete(r);
         },
       },
-      { ...rest, spec, workspace: path.resolve(cwd) },
+      req,
     );
     this.live.set(session.id, session);
-    void session.ended.then(() => this.live.delete(session.id));
+    void session.ended.then(() => {
+      if (this.live.get(session.id) === session) this.live.delete(session.id);
+    });
+    if (prepare) {
+      try {
+        const configHome = path.join(sessionDir(this.paths, session.id), 'config');
+        mkdirSync(configHome, { recursive: true, mode: 0o700 });
+        prepare(configHome);
+      } catch (err) {
+        // The fork exists in the store already: it fails visibly rather than vanishing.
+        void session.fail(`could not copy the conversation: ${err instanceof Error ? err.message : String(err)}`);
+        return session;
+      }
+    }
     void session.boot();
+    return session;
+  }
+
+  /**
+   * Runs an ended session again: the same id, spec file, workspace, config home and policy stack,
+   * its harness continuing the vendor conversation it recorded; events append to the same log.
+   */
+  resume(id: string, params: ContinueParams = {}): Session {
+    const { row, launch, resumeId, spec } = this.continuable(id, 'resume');
+    if (this.live.has(id)) throw new Error(`session ${id} is running: nothing to resume`);
+    return this.launch(spec, row.workspace!, launch, params, { resume: { session: id, resumeId } });
+  }
+
+  /**
+   * A new session with the same spec, workspace and policies, starting from a copy of `id`'s
+   * conversation; `id` itself is left as it is. Claude forks its own session (`--fork-session`)
+   * from a copy of the transcript store; Bridle's agent gets a copy of the transcript under a new id.
+   */
+  fork(id: string, params: ContinueParams = {}): Session {
+    const { row, launch, resumeId, spec } = this.continuable(id, 'fork');
+    if (!FORKABLE.has(spec.harness)) throw new Error(`the ${spec.harness} harness cannot fork a session (only ${[...FORKABLE].join(' and ')} can)`);
+    const fromConfig = path.join(sessionDir(this.paths, id), 'config');
+    let copy: (configHome: string) => void;
+    let startId = resumeId;
+    if (spec.harness === 'bridle') {
+      startId = randomUUID();
+      const source = transcriptFile(fromConfig, resumeId);
+      if (!existsSync(source)) throw new Error(`session ${id} has no saved conversation to fork`);
+      copy = (configHome) => {
+        const target = transcriptFile(configHome, startId);
+        mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+        cpSync(source, target);
+      };
+    } else {
+      // Claude keeps conversations under projects/<workspace>; the fork resumes a copy of them.
+      const source = path.join(fromConfig, 'projects');
+      if (!existsSync(source)) throw new Error(`session ${id} has no saved conversation to fork`);
+      copy = (configHome) => cpSync(source, path.join(configHome, 'projects'), { recursive: true });
+    }
+    return this.launch(spec, row.workspace!, { ...launch, forked_from: id }, params, {
+      fork: { session: id, resumeId: startId, vendorFork: spec.harness === 'claude-code' },
+      prepare: copy,
+    });
+  }
+
+  /** The stored facts a resume or fork needs, or an error saying which is missing. */
+  private continuable(id: string, what: 'resume' | 'fork'): { row: SessionRow; launch: LaunchRecord; resumeId: string; spec: AgentSpec } {
+    const row = this.store.getSession(id);
+    if (!row) throw new Error(`no session ${id}`);
+    if (row.specPath === null || row.workspace === null) throw new Error(`session ${id} has no recorded spec or workspace to ${what} from`);
+    let launch: LaunchRecord | undefined;
+    let resumeId: string | undefined;
+    let vendorId: string | undefined;
+    for (let after = 0; ; ) {
+      const batch = this.store.readEvents(id, { afterSeq: after, limit: 1000 });
+      for (const e of batch) {
+        const p = e.payload as { kind?: string; resume_id?: unknown; vendor_session_id?: unknown } | null;
+        if (e.type !== 'lifecycle' || !p) continue;
+        if (p.kind === 'launch' && launch === undefined) launch = p as LaunchRecord;
+        if (p.kind === 'resume_id' && typeof p.resume_id === 'string') resumeId = p.resume_id;
+        // Sessions from before resume ids were recorded: the vendor's own id is the next best.
+        if (p.kind === 'session_start' && typeof p.vendor_session_id === 'string') vendorId = p.vendor_session_id;
+      }
+      if (batch.length < 1000) break;
+      after = batch[batch.length - 1]!.seq;
+    }
+    const loaded = loadSpec(row.specPath);
+    const spec = launch?.model ? { ...loaded, model: launch.model } : loaded;
+    const resumable = what === 'fork' ? FORKABLE.has(spec.harness) : ['claude-code', 'codex', 'pi', 'bridle', 'cursor'].includes(spec.harness);
+    if (!resumable) throw new Error(`the ${spec.harness} harness cannot ${what} a session`);
+    const known = resumeId ?? vendorId;
+    if (known === undefined) throw new Error(`session ${id} recorded no conversation id to ${what} from (its agent may never have started)`);
+    return {
+      row,
+      launch: launch ?? { kind: 'launch', spec: row.specPath, model: null, model_server: null, mode: 'headless', no_ask: false, ask_timeout_ms: null, forked_from: null },
+      resumeId: known,
+      spec,
+    };
+  }
+
+  private launch(spec: AgentSpec, workspace: string, launch: LaunchRecord, params: ContinueParams, how: Pick<StartRequest, 'resume' | 'fork'> & { prepare?: (configHome: string) => void }): Session {
+    const session = this.create(
+      {
+        spec,
+        workspace,
+        noAsk: launch.no_ask,
+        ...(launch.ask_timeout_ms !== null ? { askTimeoutMs: launch.ask_timeout_ms } : {}),
+        ...(launch.model_server !== null ? { modelServerScript: launch.model_server } : {}),
+        ...(launch.mode === 'interactive' ? { mode: 'interactive' as const } : {}),
+        ...(params.prompt !== undefined ? { prompt: params.prompt } : {}),
+        clientEnv: params.clientEnv ?? {},
+        ...(how.resume ? { resume: how.resume } : {}),
+        ...(how.fork ? { fork: how.fork } : {}),
+      },
+      how.prepare,
+    );
     return session;
   }
 

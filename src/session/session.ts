@@ -44,6 +44,25 @@ export interface StartRequest {
   mode?: 'headless' | 'interactive';
   /** Initial terminal size of an interactive session. */
   size?: TerminalSize;
+  /**
+   * Resume: this ended session runs again under the same id, appending to the same event log,
+   * its harness continuing `resumeId`.
+   */
+  resume?: { session: string; resumeId: string };
+  /** Fork: a new session whose harness starts from a copy of `session`'s conversation. */
+  fork?: { session: string; resumeId: string; vendorFork: boolean };
+}
+
+/** How a session was launched, kept as its first event so that `resume` can launch it again. */
+export interface LaunchRecord {
+  kind: 'launch';
+  spec: string | null;
+  model: string | null;
+  model_server: string | null;
+  mode: 'headless' | 'interactive';
+  no_ask: boolean;
+  ask_timeout_ms: number | null;
+  forked_from: string | null;
 }
 
 /** A client watching an interactive session's terminal. */
@@ -104,6 +123,8 @@ export class Session {
   private readonly asks = new Map<string, PendingAsk>();
   private ending: Promise<void> | undefined;
   private lastTurnCompleted = false;
+  /** The last harness resume id written to the log. */
+  private recordedResumeId: string | undefined;
   private readonly endedPromise: Promise<SessionEnd>;
   private settleEnded!: (end: SessionEnd) => void;
 
@@ -114,8 +135,37 @@ export class Session {
   ) {
     this.spec = req.spec;
     this.workspace = req.workspace;
-    const row = deps.store.createSession({ agent: req.spec.name, harness: req.spec.harness, specPath: req.spec.file, workspace: req.workspace, state: 'starting' });
-    this.id = row.id;
+    if (req.resume) {
+      // The same row and log: seq continues where the ended run stopped.
+      this.id = req.resume.session;
+      deps.store.updateSession(this.id, { state: 'starting', endedAt: null, exitCode: null });
+      this.recordedResumeId = req.resume.resumeId;
+      this.append([
+        { type: 'lifecycle', payload: { kind: 'resumed', resume_id: req.resume.resumeId } },
+        { type: 'lifecycle', payload: { kind: 'state', state: 'starting' } },
+      ]);
+    } else {
+      const row = deps.store.createSession({
+        agent: req.spec.name,
+        harness: req.spec.harness,
+        specPath: req.spec.file,
+        workspace: req.workspace,
+        state: 'starting',
+        ...(req.fork ? { forkedFrom: req.fork.session } : {}),
+      });
+      this.id = row.id;
+      const launch: LaunchRecord = {
+        kind: 'launch',
+        spec: req.spec.file ?? null,
+        model: req.spec.model ?? null,
+        model_server: req.modelServerScript ?? null,
+        mode: req.mode ?? 'headless',
+        no_ask: req.noAsk === true,
+        ask_timeout_ms: req.askTimeoutMs ?? null,
+        forked_from: req.fork?.session ?? null,
+      };
+      this.append([{ type: 'lifecycle', payload: launch }]);
+    }
     this.endedPromise = new Promise((resolve) => (this.settleEnded = resolve));
   }
 
@@ -137,6 +187,12 @@ export class Session {
     this.state = state;
     this.deps.store.updateSession(this.id, { state, ...patch });
     this.append([{ type: 'lifecycle', payload: { kind: 'state', state, ...(patch.exitCode !== undefined ? { exit_code: patch.exitCode } : {}) } }]);
+  }
+
+  /** Records a fatal error and ends the session as failed, without booting it. */
+  async fail(message: string): Promise<void> {
+    this.append([{ type: 'error', payload: { kind: 'error', message, fatal: true } }]);
+    await this.end('failed');
   }
 
   /** Starts the proxy, the policy stack and the agent; sends the first prompt. Never rejects. */
@@ -232,12 +288,15 @@ export class Session {
       this.harness = createHarness(spec.harness, harnessCtx);
     }
     this.harness.on((event) => this.onHarnessEvent(event));
+    const from = req.resume ?? req.fork;
+    const continued = from ? { resume: from.resumeId, ...(req.fork?.vendorFork ? { fork: true } : {}) } : {};
     if (this.pty) {
       if (req.prompt !== undefined) this.append([{ type: 'request', payload: { kind: 'user_message', text: req.prompt } }]);
-      await this.pty.start({ ...(req.prompt !== undefined ? { prompt: req.prompt } : {}), ...(req.size ? { size: req.size } : {}) });
+      await this.pty.start({ ...continued, ...(req.prompt !== undefined ? { prompt: req.prompt } : {}), ...(req.size ? { size: req.size } : {}) });
     } else {
-      await this.harness.start();
+      await this.harness.start(continued);
     }
+    this.recordResumeId();
     if (this.ending) {
       // Killed while the agent was starting: end() may have found nothing to stop yet.
       await this.harness.stop();
@@ -317,6 +376,17 @@ export class Session {
     await this.harness.interrupt();
   }
 
+  /**
+   * Writes the harness's resume id to the log when it is new, so that a later daemon can continue
+   * the conversation after this one is gone (even SIGKILLed: appends are durable once flushed).
+   */
+  private recordResumeId(): void {
+    const id = this.harness?.resumeId;
+    if (id === undefined || id === this.recordedResumeId || !this.harness?.capabilities.resume) return;
+    this.recordedResumeId = id;
+    this.append([{ type: 'lifecycle', payload: { kind: 'resume_id', resume_id: id } }]);
+  }
+
   /** Ends the session from outside (kill, daemon shutdown). */
   kill(): Promise<void> {
     return this.end('interrupted');
@@ -336,6 +406,8 @@ export class Session {
         break;
       case 'turn_end':
         this.lastTurnCompleted = event.status === 'completed';
+        // Some vendors name their conversation only once it has a turn (a thread, a session file).
+        this.recordResumeId();
         if (this.req.oneShot) void this.end(event.status === 'completed' ? 'done' : event.status === 'interrupted' ? 'interrupted' : 'failed');
         else if (!this.ending) this.setState('waiting');
         break;

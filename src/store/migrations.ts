@@ -102,6 +102,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX usage_session ON usage(session_id, ts);
     `,
   },
+  {
+    version: 2,
+    name: 'session forks',
+    // Not `parent_id`: that is the orchestrator of a sub-agent; a fork is a sibling copy.
+    up: `
+      ALTER TABLE sessions ADD COLUMN forked_from TEXT REFERENCES sessions(id);
+      CREATE INDEX sessions_forked_from ON sessions(forked_from) WHERE forked_from IS NOT NULL;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

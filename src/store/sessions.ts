@@ -12,6 +12,7 @@ interface SessionRow {
   workspace: string | null;
   state: SessionState;
   parent_id: string | null;
+  forked_from: string | null;
   created_at: number;
   ended_at: number | null;
   exit_code: number | null;
@@ -28,6 +29,7 @@ function toSession(r: SessionRow): Session {
     workspace: r.workspace,
     state: r.state,
     parentId: r.parent_id,
+    forkedFrom: r.forked_from,
     createdAt: r.created_at,
     endedAt: r.ended_at,
     exitCode: r.exit_code,
@@ -51,8 +53,8 @@ export class SessionRepo {
     private readonly redact: Redactor,
   ) {
     this.insertStmt = db.prepare(
-      `INSERT INTO sessions (id, agent, harness, spec_path, workspace, state, parent_id, created_at)
-       VALUES (@id, @agent, @harness, @spec_path, @workspace, @state, @parent_id, @created_at)`,
+      `INSERT INTO sessions (id, agent, harness, spec_path, workspace, state, parent_id, forked_from, created_at)
+       VALUES (@id, @agent, @harness, @spec_path, @workspace, @state, @parent_id, @forked_from, @created_at)`,
     );
     this.getStmt = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
     this.updateStmt = db.prepare(
@@ -74,6 +76,7 @@ export class SessionRepo {
       workspace: redactText(this.redact, s.workspace ?? null, 'sessions', 'workspace'),
       state,
       parent_id: s.parentId ?? null,
+      forked_from: s.forkedFrom ?? null,
       created_at: s.createdAt ?? Date.now(),
     });
     return this.get(id)!;

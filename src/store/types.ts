@@ -54,6 +54,8 @@ export interface Session {
   state: SessionState;
   /** The orchestrating session when this one is a sub-agent. */
   parentId: string | null;
+  /** The session this one was forked from (its conversation copied), if any. */
+  forkedFrom: string | null;
   /** Milliseconds since the epoch, like every time in the store. */
   createdAt: number;
   endedAt: number | null;
@@ -71,6 +73,7 @@ export interface NewSession {
   workspace?: string | null;
   state?: SessionState;
   parentId?: string | null;
+  forkedFrom?: string | null;
   createdAt?: number;
 }
 

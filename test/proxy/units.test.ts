@@ -16,7 +16,7 @@ import { ResponseMeter } from '../../src/proxy/metering/meter.js';
 import { costOf, priceFor, SHIPPED_PRICES } from '../../src/proxy/metering/prices.js';
 import { SseParser } from '../../src/proxy/metering/sse.js';
 import { makePlaceholder } from '../../src/proxy/placeholder.js';
-import { PatternDetector, PatternFound, StreamReplacer } from '../../src/proxy/scan.js';
+import { PatternDetector, PatternFound, Redactor, StreamReplacer } from '../../src/proxy/scan.js';
 import { Vault } from '../../src/proxy/vault.js';
 import zlib from 'node:zlib';
 
@@ -158,6 +158,79 @@ test('meters: Anthropic stream, Responses stream, Chat final chunk, JSON bodies'
   const none = new ResponseMeter('openai-chat', 'text/event-stream');
   none.write(Buffer.from('data: {"model":"gpt-4o","choices":[]}\n\n'));
   t.is(none.end(), null);
+});
+
+test('meters: usage-bearing events are found whatever the chunking, among many small deltas', (t) => {
+  const delta = (i: number): string => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"w${i}"}}\n\n`;
+  const anthropic = [
+    'event: message_start\ndata: {"type":"message_start","message":{"model":"claude-haiku-4-5","usage":{"input_tokens":10,"output_tokens":1}}}\n\n',
+    ...Array.from({ length: 6 }, (_, i) => delta(i)),
+    'event: message_delta\ndata: {"type":"message_delta","usage":{"output_tokens":42}}\n\n',
+    'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+  ].join('');
+  const chat = [
+    'data: {"model":"gpt-4o-mini","choices":[{"delta":{"content":"a"}}],"usage":null}\n\n',
+    'data: {"choices":[{"delta":{"content":"b"}}],"usage":null}\n\n',
+    'data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3}}\n\n',
+    'data: [DONE]\n\n',
+  ].join('');
+  const run = (api: 'anthropic-messages' | 'openai-chat', text: string, cuts: number[]): unknown => {
+    const m = new ResponseMeter(api, 'text/event-stream');
+    const buf = Buffer.from(text);
+    let at = 0;
+    for (const c of [...cuts, buf.length]) {
+      m.write(buf.subarray(at, c));
+      at = c;
+    }
+    return m.end();
+  };
+  for (const [api, text] of [['anthropic-messages', anthropic], ['openai-chat', chat]] as const) {
+    const whole = run(api, text, []);
+    t.truthy(whole);
+    for (let i = 1; i < text.length; i++) t.deepEqual(run(api, text, [i]), whole, `${api} split at ${i}`);
+    for (let i = 1; i + 3 < text.length; i += 7) t.deepEqual(run(api, text, [i, i + 3]), whole, `${api} split at ${i}, ${i + 3}`);
+  }
+  t.like(run('anthropic-messages', anthropic, []), { model: 'claude-haiku-4-5', inputTokens: 10, outputTokens: 42 });
+  t.like(run('openai-chat', chat, []), { model: 'gpt-4o-mini', inputTokens: 12, outputTokens: 3 });
+  // A CRLF stream takes the exact parser throughout and meters the same.
+  t.like(run('anthropic-messages', anthropic.replace(/\n/g, '\r\n'), [50, 51, 300]), { model: 'claude-haiku-4-5', outputTokens: 42 });
+});
+
+test('redactor: several secrets, duplicates and adjacent matches, split at every point', (t) => {
+  const a = 'sk-ant-REALa0123456789';
+  const b = 'Basic c2VjcmV0OnRva2Vu';
+  const from = [a, b, a].map((s) => Buffer.from(s));
+  const to = ['PHA', 'PHB', 'ignored'].map((s) => Buffer.from(s));
+  const input = `x${a}${b}y${a}sk-ant-REALz${b}`;
+  const want = 'xPHAPHByPHAsk-ant-REALzPHB';
+  for (let i = 0; i <= input.length; i++) {
+    const r = new Redactor(from, to);
+    const out = Buffer.concat([r.push(Buffer.from(input.slice(0, i))), r.push(Buffer.from(input.slice(i))), r.end()]).toString();
+    t.is(out, want, `split at ${i}`);
+  }
+  // Bytes that cannot start a secret are never held.
+  const r = new Redactor(from, to);
+  t.is(r.push(Buffer.from('data: {"x":1}\n\n')).toString(), 'data: {"x":1}\n\n');
+});
+
+test('pattern detector: a placeholder split three ways (short middle chunk) is caught; clean bytes pass', async (t) => {
+  const ph = Buffer.from('sk-PLACEHOLDER-0123456789abcdef');
+  const input = Buffer.concat([Buffer.from('abc'), ph, Buffer.from('xyz')]);
+  const feed = async (parts: Buffer[]): Promise<boolean> => {
+    const d = new PatternDetector([ph]);
+    let caught = false;
+    d.on('error', (e) => (caught = e instanceof PatternFound));
+    d.on('data', () => {});
+    for (const p of parts) d.write(p);
+    await new Promise((r) => setImmediate(r)); // errors surface on a later tick
+    return caught;
+  };
+  for (let i = 1; i < input.length; i++) {
+    for (let j = i; j < Math.min(input.length, i + 6); j++) {
+      t.true(await feed([input.subarray(0, i), input.subarray(i, j), input.subarray(j)]), `split at ${i}, ${j}`);
+    }
+  }
+  t.false(await feed([Buffer.from('sk-PLACEHOLDER-0123'), Buffer.from('456789abcdeX')]));
 });
 
 test('prices: exact, dated snapshot, longest prefix; unknown model has no cost', (t) => {

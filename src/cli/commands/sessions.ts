@@ -1,16 +1,41 @@
-// `bridle sessions ls|show ID|events ID|kill ID` — sessions as the daemon (started on demand)
+// `bridle sessions ls|show ID|events ID|kill ID|resume ID|fork ID` — sessions as the daemon (started on demand)
 // knows them, including those of earlier daemons (ended ones stay in the store).
 import type { Command } from '../command.js';
 import { EXIT_FAIL, EXIT_OK, UsageError } from '../command.js';
-import { connectDaemon } from '../../daemon/index.js';
+import { connectDaemon, type DaemonClient } from '../../daemon/index.js';
+import { loadSpec } from '../../spec/index.js';
+import { allowlisted } from '../../session/env.js';
 import type { Ask, Session, StoredEvent, Usage } from '../../store/index.js';
 import { renderEvent } from '../../session/transcript.js';
+import { attachTerminal } from '../attach.js';
 
 const usage = `Usage:
   bridle sessions [ls] [--json]        sessions, newest first
   bridle sessions show ID [--json]     one session: state, spend, asks, usage
   bridle sessions events ID [--json]   its events (a transcript; --json: one event per line)
-  bridle sessions kill ID              end it and its whole process tree`;
+  bridle sessions attach ID            this terminal becomes an interactive session's terminal
+                                       (Ctrl-b d detaches; the session keeps running)
+  bridle sessions kill ID              end it and its whole process tree
+  bridle sessions resume ID            run an ended session again, continuing its conversation
+  bridle sessions fork ID              a new session starting from a copy of its conversation`;
+
+/**
+ * The variables the session's spec passes through, from this client's environment (as `run`
+ * sends them): nothing else leaves. A spec that no longer loads passes nothing; the daemon then
+ * reports what is wrong with it.
+ */
+async function continueEnv(client: DaemonClient, id: string, env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const { session } = await client.request<{ session: Session }>('show', { session: id });
+  let allow: readonly string[] = [];
+  try {
+    if (session.specPath !== null) allow = loadSpec(session.specPath).env;
+  } catch {
+    return out;
+  }
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && allowlisted(allow, k)) out[k] = v;
+  return out;
+}
 
 function age(ms: number): string {
   const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
@@ -31,10 +56,17 @@ export const sessionsCommand: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument \`${extra[0]}\``);
     if (sub !== 'ls' && id === undefined) throw new UsageError(`\`sessions ${sub}\` needs a session id`);
     if (sub === 'ls' && id !== undefined) throw new UsageError(`unexpected argument \`${id}\``);
-    if (!['ls', 'show', 'events', 'kill'].includes(sub)) throw new UsageError(`unknown subcommand \`${sub}\``);
+    if (!['ls', 'show', 'events', 'attach', 'kill', 'resume', 'fork'].includes(sub)) throw new UsageError(`unknown subcommand \`${sub}\``);
+
+    if (sub === 'attach' && (!process.stdin.isTTY || !process.stdout.isTTY)) throw new UsageError('`sessions attach` needs a terminal');
 
     const client = await connectDaemon(io.env, 'bridle sessions');
     try {
+      if (sub === 'attach') {
+        const end = await attachTerminal(client, id!, { stdin: process.stdin, stdout: process.stdout });
+        io.stderr(end === 'detached' ? `detached from ${id}; it keeps running\n` : end === 'closed' ? `${id}: its terminal closed\n` : 'lost the connection to the daemon\n');
+        return end === 'lost' ? EXIT_FAIL : EXIT_OK;
+      }
       if (sub === 'ls') {
         const rows = await client.request<Session[]>('list', { limit: 100 });
         if (json) {
@@ -86,6 +118,11 @@ export const sessionsCommand: Command = {
           after = batch[batch.length - 1]!.seq;
         }
         if (!json && !st.atLineStart) io.stdout('\n');
+        return EXIT_OK;
+      }
+      if (sub === 'resume' || sub === 'fork') {
+        const r = await client.request<{ session: string }>(sub, { session: id, env: await continueEnv(client, id!, io.env) });
+        io.stdout(sub === 'resume' ? `${id}: resumed\n` : `${r.session}: forked from ${id}\n`);
         return EXIT_OK;
       }
       const r = await client.request<{ state: string | null }>('kill', { session: id });

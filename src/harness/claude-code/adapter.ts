@@ -41,7 +41,8 @@ export class ClaudeCodeHarness extends BaseHarness {
     prepareClaudeHome(ctx.configHome, ctx.userHome);
     this.hook = await startHookEndpoint((body) => this.onHook(body));
     const gateTimeoutS = Math.ceil((ctx.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS) / 1000);
-    this.vendorSessionId = options.resume ?? randomUUID();
+    // A fork gets its own id (chosen here, so it is known before claude reports it).
+    this.vendorSessionId = options.resume !== undefined && options.fork !== true ? options.resume : randomUUID();
 
     const args = [
       '-p',
@@ -52,7 +53,11 @@ export class ClaudeCodeHarness extends BaseHarness {
       '--permission-prompt-tool', 'stdio',
       '--permission-mode', 'default',
       '--settings', JSON.stringify(claudeSettings(this.hook.url, gateTimeoutS + HOOK_MARGIN_S)),
-      ...(options.resume !== undefined ? ['--resume', options.resume] : ['--session-id', this.vendorSessionId]),
+      ...(options.resume === undefined
+        ? ['--session-id', this.vendorSessionId]
+        : options.fork === true
+          ? ['--resume', options.resume, '--fork-session', '--session-id', this.vendorSessionId]
+          : ['--resume', options.resume]),
     ];
     if (ctx.spec.model !== undefined) args.push('--model', ctx.spec.model);
     if (ctx.spec.prompt !== undefined) args.push('--append-system-prompt', ctx.spec.prompt);

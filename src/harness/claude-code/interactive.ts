@@ -24,7 +24,8 @@ export class ClaudeCodeInteractive extends InteractiveBase {
     const { ctx } = this;
     prepareClaudeHome(ctx.configHome, ctx.userHome);
     seedClaudeState(ctx.configHome, ctx.workspace, ctx.env.ANTHROPIC_API_KEY);
-    this.vendorSessionId = options.resume ?? randomUUID();
+    // A fork gets its own id (chosen here, so it is known before claude reports it).
+    this.vendorSessionId = options.resume !== undefined && options.fork !== true ? options.resume : randomUUID();
     const settings = claudeSettings(hookUrl, this.hookTimeoutS);
     const hooks = asRecord(settings.hooks);
     // Results are for the record only: a failing PostToolUse hook must not affect the agent.
@@ -33,7 +34,11 @@ export class ClaudeCodeInteractive extends InteractiveBase {
       // `default`: every call goes to the hook; no vendor classifier model calls ("auto" mode).
       '--permission-mode', 'default',
       '--settings', JSON.stringify(settings),
-      ...(options.resume !== undefined ? ['--resume', options.resume] : ['--session-id', this.vendorSessionId]),
+      ...(options.resume === undefined
+        ? ['--session-id', this.vendorSessionId]
+        : options.fork === true
+          ? ['--resume', options.resume, '--fork-session', '--session-id', this.vendorSessionId]
+          : ['--resume', options.resume]),
     ];
     if (ctx.spec.model !== undefined) args.push('--model', ctx.spec.model);
     if (ctx.spec.prompt !== undefined) args.push('--append-system-prompt', ctx.spec.prompt);

@@ -11,6 +11,11 @@ export class AnthropicUsageReader implements UsageReader {
     return event === 'message_start' || event === 'message_delta';
   }
 
+  needsEveryEvent(): boolean {
+    // message_start names the model; after it only usage-bearing events matter.
+    return this.model === null;
+  }
+
   sseEvent(event: string, data: unknown): void {
     if (!isObject(data)) return;
     if (event === 'message_start' && isObject(data.message)) {

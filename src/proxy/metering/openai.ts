@@ -18,6 +18,11 @@ export class ResponsesUsageReader implements UsageReader {
     return TERMINAL.has(event) || (event === 'message' && hasUsageObject(data));
   }
 
+  needsEveryEvent(): boolean {
+    // The model and the usage both come from the terminal event, which holds "usage".
+    return false;
+  }
+
   sseEvent(_event: string, data: unknown): void {
     if (isObject(data) && isObject(data.response)) this.json(data.response);
   }
@@ -40,6 +45,11 @@ export class ChatUsageReader implements UsageReader {
 
   wants(_event: string, data: Buffer): boolean {
     return this.model === null || hasUsageObject(data);
+  }
+
+  needsEveryEvent(): boolean {
+    // The first chunk names the model; the final usage chunk may not.
+    return this.model === null;
   }
 
   sseEvent(_event: string, data: unknown): void {

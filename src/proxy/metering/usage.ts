@@ -16,6 +16,11 @@ export interface WireUsage {
 export interface UsageReader {
   /** Whether an SSE event of this name (and raw data) can carry usage; avoids parsing the rest. */
   wants(event: string, data: Buffer): boolean;
+  /**
+   * Whether every SSE event must still be parsed (e.g. the model name is only in the first one).
+   * Once false, the meter skips events whose bytes hold no `"usage"` without parsing them at all.
+   */
+  needsEveryEvent(): boolean;
   sseEvent(event: string, data: unknown): void;
   json(body: unknown): void;
   result(): WireUsage | null;

@@ -1,0 +1,335 @@
+// The dashboard: the building blocks composed over a DashboardSource. Keys come in raw (the
+// runner owns the terminal), go through parseKeys → resolveKey, and become layout changes, ask
+// answers, PTY input, scroll motions or overlays. Daemon updates come in through the source.
+// State lives in the pure dashReducer and a few hooks; the components only draw.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Box } from 'ink';
+import { askView, openAsks } from './ask-view.js';
+import { askKeysOf } from './components/AskPrompt.js';
+import { Help } from './components/Help.js';
+import { PaneView, type PaneContent } from './components/PaneView.js';
+import type { SessionSummary } from './components/SessionList.js';
+import { SessionList } from './components/SessionList.js';
+import { SpecPicker } from './components/SpecPicker.js';
+import { StatusBar } from './components/StatusBar.js';
+import { dashReducer, initialDashState, paneOf, panesInOrder, shownSessions, type DashAction, type DashState } from './dashboard-state.js';
+import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type Keymap, type ScrollMotion } from './keymap.js';
+import { parseKeys, type KeyEvent } from './keys.js';
+import { computeGeometry, type Size } from './layout/index.js';
+import { notification, noticeForState, type NotifyOptions } from './notify.js';
+import type { DashboardSource, PendingAsk, Snapshot } from './source.js';
+import { useFeeds } from './use-feeds.js';
+import { useTerminals, type TerminalWant } from './use-terminals.js';
+
+export type ExitReason = 'detached' | 'quit';
+
+/** Raw terminal input, as the runner reads it from stdin. */
+export interface KeyInput {
+  on(listener: (data: string) => void): () => void;
+}
+
+export interface AppProps {
+  source: DashboardSource;
+  keys: KeyInput;
+  size: Size;
+  keymap?: Keymap;
+  /** Where bell / OSC notifications go (the runner writes them to the terminal). */
+  notify?: (bytes: string) => void;
+  notifyOptions?: NotifyOptions;
+  onExit(reason: ExitReason): void;
+  clock?: () => number;
+}
+
+const LIVE = new Set(['starting', 'working', 'waiting', 'asking']);
+const LIST_ROWS = 4;
+
+export function isLive(s: SessionSummary | undefined): boolean {
+  return s !== undefined && LIVE.has(s.state);
+}
+
+export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now }: AppProps) {
+  const [snap, setSnap] = useState<Snapshot>({ sessions: [], asks: [] });
+  // The reducer's latest state is kept in a ref too: keys arriving before React re-renders must
+  // see the effect of the keys before them.
+  const dashRef = useRef<DashState>(initialDashState);
+  const [dash, setDash] = useState<DashState>(initialDashState);
+  const dispatch = useRef((a: DashAction): void => {
+    dashRef.current = dashReducer(dashRef.current, a);
+    setDash(dashRef.current);
+  }).current;
+  const [now, setNow] = useState(clock());
+  const [answered, setAnswered] = useState<ReadonlySet<string>>(new Set());
+  const [prefixed, setPrefixed] = useState(false);
+
+  // Daemon updates: new live sessions get panes; state changes and new asks ring the bell.
+  const seenStates = useRef<Map<string, string> | null>(null);
+  const seenAsks = useRef<Set<string>>(new Set());
+  useEffect(
+    () =>
+      source.watch((s) => {
+        setSnap(s);
+        dispatch({ type: 'sessions', live: s.sessions.filter(isLive).map((x) => x.id).reverse() });
+        const first = seenStates.current === null;
+        const prev = seenStates.current ?? new Map<string, string>();
+        seenStates.current = new Map(s.sessions.map((x) => [x.id, x.state]));
+        if (first) {
+          seenAsks.current = new Set(s.asks.map((a) => a.id));
+          return;
+        }
+        for (const x of s.sessions) {
+          const n = noticeForState(x.agent, prev.get(x.id) ?? null, x.state);
+          if (n && n.reason !== 'ask') notify?.(notification(n, notifyOptions));
+        }
+        for (const a of s.asks) {
+          if (seenAsks.current.has(a.id)) continue;
+          seenAsks.current.add(a.id);
+          const agent = s.sessions.find((x) => x.id === a.sessionId)?.agent ?? a.sessionId;
+          notify?.(notification({ pane: agent, reason: 'ask', detail: a.prompt }, notifyOptions));
+        }
+      }),
+    [source],
+  );
+  useEffect(() => {
+    const t = setInterval(() => setNow(clock()), 1000);
+    return () => clearInterval(t);
+  }, [clock]);
+
+  const sessionsById = useMemo(() => new Map(snap.sessions.map((s) => [s.id, s])), [snap.sessions]);
+  const asks = useMemo(() => openAsks(snap.asks, answered), [snap.asks, answered]);
+  const feeds = useFeeds(source, shownSessions(dash));
+
+  const listRows = Math.max(1, Math.min(LIST_ROWS, snap.sessions.length));
+  const area: Size = { cols: size.cols, rows: Math.max(0, size.rows - listRows - 1) };
+  const geometry = computeGeometry(dash.layout, area);
+
+  const wanted: TerminalWant[] = [];
+  for (const g of geometry.panes) {
+    const id = dash.panes[g.id];
+    if (id && feeds[id]?.interactive && g.content.width > 0 && g.content.height > 0) wanted.push({ session: id, cols: g.content.width, rows: g.content.height });
+  }
+  const terminals = useTerminals(source, wanted);
+
+  // Everything the key handler reads, current as of the last render.
+  const live = useRef({ dash, snap, asks, feeds, terminals, area, geometry, keymap, sessionsById });
+  live.current = { dash, snap, asks, feeds, terminals, area, geometry, keymap, sessionsById };
+  const resolver = useRef(initialResolverState);
+
+  useEffect(() => {
+    let state: DashState = dashRef.current;
+    const act = (a: DashAction): void => {
+      dispatch(a);
+      state = dashRef.current;
+    };
+    const focusedSession = (): string | null => (state.layout.focus !== null ? (state.panes[state.layout.focus] ?? null) : null);
+    const askFor = (session: string | null): PendingAsk | undefined => (session === null ? undefined : live.current.asks.find((a) => a.sessionId === session && !localAnswered.has(a.id)));
+    const localAnswered = new Set<string>();
+
+    const scroll = (motion: ScrollMotion): void => {
+      const id = focusedSession();
+      const model = id ? live.current.terminals.model(id) : undefined;
+      if (!model) return;
+      const page = model.rows;
+      const by: Record<ScrollMotion, number> = { 'line-up': 1, 'line-down': -1, 'page-up': page, 'page-down': -page, 'half-up': Math.ceil(page / 2), 'half-down': -Math.ceil(page / 2), top: Infinity, bottom: -Infinity };
+      const n = by[motion];
+      if (n === Infinity) model.scrollTo(Number.MAX_SAFE_INTEGER);
+      else if (n === -Infinity) model.scrollTo(0);
+      else model.scrollBy(n);
+    };
+
+    const typeInto = (ev: KeyEvent, data: string): void => {
+      const pane = state.layout.focus;
+      const id = focusedSession();
+      const s = id ? live.current.sessionsById.get(id) : undefined;
+      // Nothing on the focused pane takes keys: q and Ctrl-c leave the dashboard.
+      if (pane === null || id === null || !isLive(s)) {
+        if (ev.key === 'q' || ev.key === 'C-c') onExit('quit');
+        return;
+      }
+      if (live.current.feeds[id]?.interactive) {
+        source.input(id, data);
+        return;
+      }
+      const line = state.lines[pane] ?? '';
+      if (ev.key === 'Enter') {
+        if (line.trim() !== '') void source.send(id, line).catch(() => undefined);
+        act({ type: 'line', pane, text: '' });
+      } else if (ev.key === 'Backspace') act({ type: 'line', pane, text: line.slice(0, -1) });
+      else if (ev.key === 'C-c') {
+        if (line === '') onExit('quit');
+        else act({ type: 'line', pane, text: '' });
+      } else if (ev.key === 'Space') act({ type: 'line', pane, text: `${line} ` });
+      else if (ev.key === 'Paste') act({ type: 'line', pane, text: line + data.replace(/\x1b\[20[01]~/g, '').replace(/[\r\n]+/g, ' ') });
+      else if ([...ev.key].length === 1) act({ type: 'line', pane, text: line + ev.key });
+    };
+
+    const run = (action: Action, ev: KeyEvent): void => {
+      switch (action.type) {
+        case 'split': {
+          const candidates = live.current.snap.sessions.filter(isLive).map((s) => s.id);
+          act({ type: 'split', axis: action.axis, candidates });
+          return;
+        }
+        case 'focus':
+          act({ type: 'focus', direction: action.direction, size: live.current.area });
+          return;
+        case 'focus-next':
+          act({ type: 'focus-next', delta: action.delta });
+          return;
+        case 'swap':
+          act({ type: 'swap', delta: action.delta });
+          return;
+        case 'layout':
+          act({ type: 'layout', preset: action.preset });
+          return;
+        case 'zoom':
+          act({ type: 'zoom' });
+          return;
+        case 'close':
+          act({ type: 'close' });
+          return;
+        case 'new-session':
+          act({ type: 'overlay', overlay: { kind: 'picker', selected: 0, typed: '' } });
+          return;
+        case 'detach':
+          onExit('detached');
+          return;
+        case 'scroll-mode': {
+          const id = focusedSession();
+          if (id && live.current.feeds[id]?.interactive) act({ type: 'scroll-mode', on: true });
+          return;
+        }
+        case 'help':
+          act({ type: 'overlay', overlay: { kind: 'help' } });
+          return;
+        case 'next-ask': {
+          const all = live.current.asks.filter((a) => !localAnswered.has(a.id));
+          if (all.length === 0) return;
+          const current = askFor(focusedSession());
+          const i = current ? all.findIndex((a) => a.id === current.id) : -1;
+          const next = all[(i + 1) % all.length]!;
+          act({ type: 'show', session: next.sessionId });
+          return;
+        }
+        case 'answer': {
+          const ask = askFor(focusedSession());
+          if (!ask) return;
+          localAnswered.add(ask.id);
+          setAnswered((s) => new Set([...s, ask.id]));
+          void source.resolve(ask.id, action.answer).catch(() => undefined);
+          return;
+        }
+        case 'scroll':
+          scroll(action.motion);
+          return;
+        case 'exit-scroll': {
+          const id = focusedSession();
+          if (id) live.current.terminals.model(id)?.scrollTo(0);
+          act({ type: 'scroll-mode', on: false });
+          return;
+        }
+        case 'input':
+          typeInto(ev, action.data);
+          return;
+      }
+    };
+
+    const picker = (ev: KeyEvent): void => {
+      const o = state.overlay;
+      if (o.kind !== 'picker') return;
+      const specs = source.specs();
+      const set = (p: Partial<typeof o>): void => act({ type: 'overlay', overlay: { ...o, ...p } });
+      if (ev.key === 'Escape' || ev.key === 'C-c') act({ type: 'overlay', overlay: { kind: 'none' } });
+      else if (ev.key === 'Up' || ev.key === 'C-p') set({ selected: Math.max(0, o.selected - 1) });
+      else if (ev.key === 'Down' || ev.key === 'C-n') set({ selected: Math.min(Math.max(0, specs.length - 1), o.selected + 1) });
+      else if (ev.key === 'Backspace') set({ typed: o.typed.slice(0, -1) });
+      else if (ev.key === 'Enter') {
+        const spec = o.typed.trim() !== '' ? o.typed.trim() : specs[o.selected];
+        if (!spec) return;
+        act({ type: 'overlay', overlay: { kind: 'none' } });
+        source.start(spec).then(
+          (id) => act({ type: 'show', session: id }),
+          (err: Error) => act({ type: 'overlay', overlay: { kind: 'picker', selected: o.selected, typed: o.typed, error: err.message.split('\n')[0] } }),
+        );
+      } else if (ev.key === 'Space') set({ typed: `${o.typed} ` });
+      else if ([...ev.key].length === 1) set({ typed: o.typed + ev.key });
+    };
+
+    return keys.on((data) => {
+      state = dashRef.current;
+      for (const ev of parseKeys(data)) {
+        if (state.overlay.kind === 'help') {
+          if (ev.key === 'q' || ev.key === 'Escape' || ev.key === '?' || ev.key === 'Enter') act({ type: 'overlay', overlay: { kind: 'none' } });
+          continue;
+        }
+        if (state.overlay.kind === 'picker') {
+          picker(ev);
+          continue;
+        }
+        const pane = state.layout.focus;
+        const r = resolveKey(live.current.keymap, resolver.current, ev, {
+          askOpen: askFor(focusedSession()) !== undefined,
+          scrolling: pane !== null && state.scrolling[pane] === true,
+        });
+        if (r.state.prefixed !== resolver.current.prefixed) setPrefixed(r.state.prefixed);
+        resolver.current = r.state;
+        if (r.action) run(r.action, ev);
+      }
+    });
+  }, [keys, source, onExit]);
+
+  // Rendering.
+  const focus = dash.layout.focus;
+  const focusedId = focus !== null ? (dash.panes[focus] ?? null) : null;
+  const askKeys = askKeysOf(keymap);
+  const totalCost = snap.sessions.reduce((s, x) => s + x.costUsd, 0);
+  const scrolling = focus !== null && dash.scrolling[focus] === true;
+  const mode = prefixed ? 'prefix' : scrolling ? 'scroll' : 'normal';
+  const listed = [...snap.sessions.filter(isLive), ...snap.sessions.filter((s) => !isLive(s))].slice(0, listRows);
+  const prefix = keymap.prefix;
+  const hints = `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
+
+  return (
+    <Box flexDirection="column" width={size.cols} height={size.rows}>
+      <Box height={listRows} overflow="hidden">
+        <SessionList sessions={listed} selected={focusedId} now={now} width={size.cols} />
+      </Box>
+      <Box width={area.cols} height={area.rows} overflow="hidden">
+        {geometry.panes.map((g) => {
+          const id = dash.panes[g.id] ?? null;
+          const s = id ? sessionsById.get(id) : undefined;
+          const feed = id ? feeds[id] : undefined;
+          const pending = id ? asks.find((a) => a.sessionId === id) : undefined;
+          const content: PaneContent = !id ? { kind: 'empty' } : feed?.interactive ? { kind: 'terminal', frame: terminals.frames[id] ?? null } : { kind: 'transcript', transcript: feed?.transcript ?? { entries: [], usage: { costUsd: 0, inputTokens: 0, outputTokens: 0 }, state: null, lastSeq: 0 } };
+          return (
+            <PaneView
+              key={g.id}
+              geometry={g}
+              focused={g.id === focus}
+              session={s ? { id: s.id, agent: s.agent, harness: s.harness, state: s.state } : id ? { id, agent: '…', harness: '', state: 'starting' } : null}
+              content={content}
+              ask={pending ? askView(pending, s?.agent ?? pending.sessionId, feed) : null}
+              askKeys={askKeys}
+              moreAsks={Math.max(0, asks.length - (pending ? 1 : 0))}
+              inputLine={id && isLive(s) && feed && !feed.interactive ? (dash.lines[g.id] ?? '') : null}
+              scrolling={dash.scrolling[g.id] === true}
+              now={now}
+            />
+          );
+        })}
+        {dash.overlay.kind === 'help' ? (
+          <Box position="absolute" marginLeft={Math.max(0, Math.floor((area.cols - Math.min(72, area.cols)) / 2))}>
+            <Help keymap={keymap} width={Math.min(72, area.cols)} />
+          </Box>
+        ) : null}
+        {dash.overlay.kind === 'picker' ? (
+          <Box position="absolute" marginLeft={Math.max(0, Math.floor((area.cols - Math.min(72, area.cols)) / 2))} marginTop={1}>
+            <SpecPicker specs={source.specs()} selected={dash.overlay.selected} typed={dash.overlay.typed} error={dash.overlay.error} width={Math.min(72, area.cols)} height={Math.max(6, Math.min(16, area.rows - 2))} />
+          </Box>
+        ) : null}
+      </Box>
+      <StatusBar totalCostUsd={totalCost} pendingAsks={asks.length} mode={mode} hints={hints} width={size.cols} />
+    </Box>
+  );
+}
+
+export { paneOf, panesInOrder };

@@ -1,0 +1,97 @@
+// Runs the dashboard in the user's terminal: alternate screen, raw keys, Ink rendering, resize,
+// and a terminal put back as it was on every way out — detach, quit, a lost daemon, a signal or
+// a crash. Sessions live in the daemon, so none of these stops an agent.
+import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { render } from 'ink';
+import { connectDaemon } from '../daemon/index.js';
+import { App, type ExitReason, type KeyInput } from './app.js';
+import { DaemonSource } from './daemon-source.js';
+import { loadKeymap } from './keymap-config.js';
+import { detectMultiplexer } from './notify.js';
+
+export type DashboardEnd = ExitReason | 'lost';
+
+export interface DashboardIO {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
+/** Leave the alternate screen and undo every mode a program may have left on. */
+const RESTORE = '\x1b[0m\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h\x1b[?1049l';
+
+export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
+  const { stdin, stdout } = io;
+  // A bad keys.yaml is reported before the screen is taken over.
+  const keymap = loadKeymap(io.env);
+  const client = await connectDaemon(io.env, 'dashboard');
+  const source = new DaemonSource(client, { cwd: io.cwd });
+
+  const listeners = new Set<(data: string) => void>();
+  const keys: KeyInput = {
+    on(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  const decoder = new StringDecoder('utf8');
+  const onData = (chunk: Buffer): void => {
+    const text = decoder.write(chunk);
+    if (text) for (const l of listeners) l(text);
+  };
+
+  let settle!: (end: DashboardEnd) => void;
+  const ended = new Promise<DashboardEnd>((resolve) => (settle = resolve));
+  const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+  const mux = detectMultiplexer(io.env);
+  const notify = (bytes: string): void => void stdout.write(bytes);
+  const element = () => <App source={source} keys={keys} size={size()} keymap={keymap} notify={notify} notifyOptions={{ mux }} onExit={settle} />;
+
+  let restored = false;
+  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    stdin.off('data', onData);
+    if (stdin.isTTY) stdin.setRawMode(wasRaw);
+    stdin.pause();
+    stdout.write(RESTORE);
+  };
+  const onSignal = (): void => settle('quit');
+  const onCrash = (err: Error): void => {
+    restore();
+    process.stderr.write(`bridle: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('exit', restore);
+
+  stdout.write(ENTER);
+  if (stdin.isTTY) stdin.setRawMode(true);
+  stdin.on('data', onData);
+  stdin.resume();
+  source.onLost(() => settle('lost'));
+
+  // Ink reads no keys here (the dashboard parses them itself), so it gets a stdin of its own.
+  const inkStdin = new PassThrough() as unknown as NodeJS.ReadStream;
+  const ink = render(element(), { stdout, stdin: inkStdin, exitOnCtrlC: false, patchConsole: false });
+  const onResize = (): void => ink.rerender(element());
+  stdout.on('resize', onResize);
+
+  try {
+    return await ended;
+  } finally {
+    stdout.off('resize', onResize);
+    ink.unmount();
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('exit', restore);
+    restore();
+    source.close();
+  }
+}
