@@ -41,7 +41,7 @@ export interface ContinueParams {
 }
 
 /** Harnesses whose conversation a fork can copy (see `fork`). */
-const FORKABLE = new Set(['claude-code', 'bridle']);
+const FORKABLE = new Set(['claude-code', 'codex', 'bridle']);
 
 export class SessionManager {
   readonly store: Store;
@@ -155,11 +155,12 @@ export class SessionManager {
   /**
    * A new session with the same spec, workspace and policies, starting from a copy of `id`'s
    * conversation; `id` itself is left as it is. Claude forks its own session (`--fork-session`)
-   * from a copy of the transcript store; Bridle's agent gets a copy of the transcript under a new id.
+   * from a copy of the transcript store, Codex its own thread (`thread/fork`) from a copy of its
+   * rollouts; Bridle's agent gets a copy of the transcript under a new id.
    */
   fork(id: string, params: ContinueParams = {}): Session {
     const { row, launch, resumeId, spec } = this.continuable(id, 'fork');
-    if (!FORKABLE.has(spec.harness)) throw new Error(`the ${spec.harness} harness cannot fork a session (only ${[...FORKABLE].join(' and ')} can)`);
+    if (!FORKABLE.has(spec.harness)) throw new Error(`the ${spec.harness} harness cannot fork a session (only ${[...FORKABLE].join(', ')} can)`);
     const fromConfig = path.join(sessionDir(this.paths, id), 'config');
     let copy: (configHome: string) => void;
     let startId = resumeId;
@@ -172,6 +173,12 @@ export class SessionManager {
         mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
         cpSync(source, target);
       };
+    } else if (spec.harness === 'codex') {
+      // Codex finds a thread by id among the rollouts under CODEX_HOME/sessions; the fork's
+      // app-server forks a copy of them, so the source's own rollout is never written to.
+      const source = path.join(fromConfig, 'sessions');
+      if (!existsSync(source)) throw new Error(`session ${id} has no saved conversation to fork`);
+      copy = (configHome) => cpSync(source, path.join(configHome, 'sessions'), { recursive: true });
     } else {
       // Claude keeps conversations under projects/<workspace>; the fork resumes a copy of them.
       const source = path.join(fromConfig, 'projects');
@@ -179,7 +186,7 @@ export class SessionManager {
       copy = (configHome) => cpSync(source, path.join(configHome, 'projects'), { recursive: true });
     }
     return this.launch(spec, row.workspace!, { ...launch, forked_from: id }, params, {
-      fork: { session: id, resumeId: startId, vendorFork: spec.harness === 'claude-code' },
+      fork: { session: id, resumeId: startId, vendorFork: spec.harness !== 'bridle' },
       prepare: copy,
     });
   }

@@ -1,5 +1,5 @@
-// Resume and fork through the daemon, with the real vendor CLI (claude) and Bridle's own agent
-// against the scripted model server: a session with one turn survives a SIGKILLed daemon as
+// Resume and fork through the daemon, with the real vendor CLIs (claude, codex, pi) and Bridle's
+// own agent against the scripted model server: a session with one turn survives a SIGKILLed daemon as
 // `interrupted`, resumes under the same id (its events continue in seq order) and the vendor
 // really continues the conversation — the next model request carries the earlier turn. A fork is
 // a new session whose first request carries its parent's history, and the parent stays as it was.
@@ -18,6 +18,7 @@ import { runCli } from '../helpers/cli.js';
 import { daemonPid, fixture, worldFor, type World } from './helpers.js';
 
 const FAKE_KEY = 'sk-ant-api03-RESUMEtestKeyNeverForTheAgent0123456789abcdef';
+const FAKE_OPENAI = 'sk-proj-RESUMEtestKeyNeverForTheAgent0123456789abcdefghijklmn';
 
 const script = [
   { name: 'first', user: 'first message', once: false, reply: { text: 'First answer alpha.', usage: { input_tokens: 10, output_tokens: 3 } } },
@@ -61,6 +62,8 @@ async function setup(t: { teardown(fn: () => Promise<void>): void }, harness: st
   const world = worldFor(t, {
     ANTHROPIC_API_KEY: FAKE_KEY,
     ANTHROPIC_BASE_URL: `https://127.0.0.1:${front.port}`,
+    OPENAI_API_KEY: FAKE_OPENAI,
+    OPENAI_BASE_URL: `https://127.0.0.1:${front.port}/v1`,
     BRIDLE_UPSTREAM_CA: front.caPath,
   });
   const specs = path.join(world.root, 'specs');
@@ -97,14 +100,25 @@ function requestsFor(server: ModelServer, text: string): string[] {
     .filter((body) => body.includes(text));
 }
 
-for (const harness of ['claude-code', 'bridle']) {
-  test.serial(`${harness}: a session survives a SIGKILLed daemon, resumes its conversation, and forks`, async (t) => {
+/**
+ * Every harness that resumes; `fork` where its vendor can copy a conversation. Codex speaks
+ * OpenAI's Responses API, so it gets a gpt-style model (the launch record keeps it for resume).
+ */
+const HARNESSES: readonly { harness: string; fork: boolean; model?: string }[] = [
+  { harness: 'claude-code', fork: true },
+  { harness: 'bridle', fork: true },
+  { harness: 'codex', fork: true, model: 'gpt-5' },
+  { harness: 'pi', fork: false },
+];
+
+for (const { harness, fork, model } of HARNESSES) {
+  test.serial(`${harness}: a session survives a SIGKILLed daemon, resumes its conversation${fork ? ', and forks' : ''}`, async (t) => {
     const { world, server, spec, ws } = await setup(t, harness);
     await spawnDaemon(world.env);
     const c = await world.client();
     t.teardown(() => c.close());
 
-    const { session: id } = await c.request<{ session: string }>('start', { spec, cwd: ws, prompt: 'first message' });
+    const { session: id } = await c.request<{ session: string }>('start', { spec, cwd: ws, prompt: 'first message', ...(model !== undefined ? { model } : {}) });
     const before = await until(c, id, (ev) => completedTurns(1)(ev) && kinds(ev, 'resume_id').length > 0, 'the first turn');
     t.true(JSON.stringify(before).includes('First answer alpha.'));
 
@@ -136,6 +150,10 @@ for (const harness of ['claude-code', 'bridle']) {
     const row = (await c2.request<{ session: Session }>('show', { session: id })).session;
     t.is(row.state, 'waiting');
     t.is(row.endedAt, null);
+    if (!fork) {
+      await t.throwsAsync(c2.request('fork', { session: id }), { message: new RegExp(`${harness} harness cannot fork`) });
+      return;
+    }
 
     // Fork: a new session from the parent's conversation; the parent is untouched.
     const parentBefore = await c2.request<StoredEvent[]>('events', { session: id, limit: 100_000 });

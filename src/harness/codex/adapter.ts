@@ -91,11 +91,9 @@ export class CodexHarness extends BaseHarness {
         sandbox: 'danger-full-access',
         ...(ctx.spec.prompt !== undefined ? { developerInstructions: ctx.spec.prompt } : {}),
       };
-      const result = asRecord(
-        options.resume !== undefined
-          ? await this.rpc.request('thread/resume', { threadId: options.resume, ...threadParams })
-          : await this.rpc.request('thread/start', threadParams),
-      );
+      // A fork continues a copy of the thread under a new id (the source thread is left as it was).
+      const method = options.resume === undefined ? 'thread/start' : options.fork === true ? 'thread/fork' : 'thread/resume';
+      const result = asRecord(await this.rpc.request(method, options.resume !== undefined ? { threadId: options.resume, ...threadParams } : threadParams));
       this.threadId = str(asRecord(result.thread).id);
       if (this.threadId === undefined) throw new Error(`no thread id in ${JSON.stringify(result).slice(0, 300)}`);
       this.vendorSessionId = this.threadId;
