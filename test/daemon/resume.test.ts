@@ -168,6 +168,11 @@ for (const { harness, fork, model } of HARNESSES) {
       'the fork\'s first request carries the parent\'s history',
     );
     t.is((await c2.request<{ session: Session }>('show', { session: forked.session })).session.forkedFrom, id);
+    // The fork continues its own conversation id, never the parent's.
+    const resumeIds = async (s: string): Promise<unknown[]> => kinds(await c2.request<StoredEvent[]>('events', { session: s, limit: 100_000 }), 'resume_id').map((e) => (e.payload as { resume_id?: unknown }).resume_id);
+    const forkIds = await resumeIds(forked.session);
+    t.true(forkIds.length > 0);
+    t.false(forkIds.some((r) => (kinds(parentBefore, 'resume_id').map((e) => (e.payload as { resume_id?: unknown }).resume_id)).includes(r)), 'the fork has its own conversation id');
     t.deepEqual(await c2.request<StoredEvent[]>('events', { session: id, limit: 100_000 }), parentBefore);
     // The parent's own conversation did not take the fork's turn: resumed again, it never saw it.
     await c2.request('send', { session: id, text: 'second message again' });
