@@ -38,6 +38,11 @@ export interface AppProps {
   notifyOptions?: NotifyOptions;
   onExit(reason: ExitReason): void;
   clock?: () => number;
+  /**
+   * `q` and `Ctrl-c` quit even on a live pane (they never reach the agent). For `bridle demo`,
+   * which owns its sessions and ends them when the dashboard closes.
+   */
+  quitAlways?: boolean;
 }
 
 const LIVE = new Set(['starting', 'working', 'waiting', 'asking']);
@@ -47,7 +52,7 @@ export function isLive(s: SessionSummary | undefined): boolean {
   return s !== undefined && LIVE.has(s.state);
 }
 
-export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now }: AppProps) {
+export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now, quitAlways = false }: AppProps) {
   const [snap, setSnap] = useState<Snapshot>({ sessions: [], asks: [] });
   // The reducer's latest state is kept in a ref too: keys arriving before React re-renders must
   // see the effect of the keys before them.
@@ -140,6 +145,10 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
       const pane = state.layout.focus;
       const id = focusedSession();
       const s = id ? live.current.sessionsById.get(id) : undefined;
+      if (quitAlways && (ev.key === 'q' || ev.key === 'C-c')) {
+        onExit('quit');
+        return;
+      }
       // Nothing on the focused pane takes keys: q and Ctrl-c leave the dashboard.
       if (pane === null || id === null || !isLive(s)) {
         if (ev.key === 'q' || ev.key === 'C-c') onExit('quit');
@@ -275,7 +284,7 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
         if (r.action) run(r.action, ev);
       }
     });
-  }, [keys, source, onExit]);
+  }, [keys, source, onExit, quitAlways]);
 
   // Rendering.
   const focus = dash.layout.focus;

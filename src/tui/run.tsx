@@ -17,6 +17,8 @@ export interface DashboardIO {
   stdout: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** `q` / `Ctrl-c` quit from any pane (the demo, which ends its sessions on quit). */
+  quitAlways?: boolean;
 }
 
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
@@ -48,7 +50,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   const mux = detectMultiplexer(io.env);
   const notify = (bytes: string): void => void stdout.write(bytes);
-  const element = () => <App source={source} keys={keys} size={size()} keymap={keymap} notify={notify} notifyOptions={{ mux }} onExit={settle} />;
+  const element = () => <App source={source} keys={keys} size={size()} keymap={keymap} notify={notify} notifyOptions={{ mux }} onExit={settle} quitAlways={io.quitAlways === true} />;
 
   let restored = false;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
