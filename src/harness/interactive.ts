@@ -48,6 +48,10 @@ export interface PtyLaunch {
   args: string[];
   /** Variables added to the session environment (the vendor's config home and the like). */
   env: Record<string, string>;
+  /** The model the vendor runs when it is not the spec's (taken from the user's preferences). */
+  model?: string;
+  /** Things the user configured that were not carried into the private home (non-fatal). */
+  warnings?: string[];
 }
 
 export abstract class InteractiveBase extends BaseHarness implements InteractiveHarness {
@@ -114,9 +118,10 @@ export abstract class InteractiveBase extends BaseHarness implements Interactive
       type: 'session_start',
       harness: this.kind,
       ...(this.vendorSessionId !== undefined ? { vendor_session_id: this.vendorSessionId } : {}),
-      ...(ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
+      ...(cmd.model !== undefined ? { model: cmd.model } : ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
       pid: pty.pid,
     });
+    for (const message of cmd.warnings ?? []) this.emit({ type: 'error', message, fatal: false });
   }
 
   onOutput(listener: (data: Buffer) => void): () => void {

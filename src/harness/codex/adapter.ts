@@ -42,7 +42,7 @@ export class CodexHarness extends BaseHarness {
     if (!baseUrl) throw new Error('codex needs OPENAI_BASE_URL (ending in /v1) in the launch environment');
     this.hook = await startHookEndpoint((body) => this.onHook(body));
     const gateTimeoutS = Math.ceil((ctx.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS) / 1000);
-    prepareCodexHome({
+    const home = prepareCodexHome({
       configHome: ctx.configHome,
       ...(ctx.userHome !== undefined ? { userHome: ctx.userHome } : {}),
       ...(ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
@@ -105,9 +105,11 @@ export class CodexHarness extends BaseHarness {
       type: 'session_start',
       harness: this.kind,
       vendor_session_id: this.threadId,
-      ...(ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
+      ...(home.model !== undefined ? { model: home.model } : {}),
       ...(proc.pid !== undefined ? { pid: proc.pid } : {}),
     });
+    // Preferences of the user's config.toml that were left out: reported, never fatal.
+    for (const message of home.warnings) this.emit({ type: 'error', message, fatal: false });
   }
 
   /**

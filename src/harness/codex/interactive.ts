@@ -25,7 +25,7 @@ export class CodexInteractive extends InteractiveBase {
     const { ctx } = this;
     const baseUrl = ctx.env.OPENAI_BASE_URL;
     if (!baseUrl) throw new Error('codex needs OPENAI_BASE_URL (ending in /v1) in the launch environment');
-    prepareCodexHome({
+    const home = prepareCodexHome({
       configHome: ctx.configHome,
       ...(ctx.userHome !== undefined ? { userHome: ctx.userHome } : {}),
       ...(ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
@@ -45,7 +45,7 @@ export class CodexInteractive extends InteractiveBase {
       ...(ctx.spec.prompt !== undefined ? ['-c', `developer_instructions=${JSON.stringify(ctx.spec.prompt)}`] : []),
       ...(options.prompt !== undefined ? ['--', options.prompt] : []),
     ];
-    return { file: cmd.file, args: [...cmd.args, ...args], env: { CODEX_HOME: ctx.configHome } };
+    return { file: cmd.file, args: [...cmd.args, ...args], env: { CODEX_HOME: ctx.configHome }, ...home };
   }
 
   protected async onHook(body: unknown): Promise<unknown> {

@@ -9,7 +9,7 @@ import { launch, vendorCommand, type AgentProcess } from '../process.js';
 import { asRecord, str } from '../tools.js';
 import type { ApprovalAnswer, HarnessCapabilities, StartOptions } from '../types.js';
 import { GATE_TITLE } from './extension/gate.js';
-import { gateExtensionPath, piRoute, preparePiHome, PROVIDER_ID } from './home.js';
+import { gateExtensionPath, piModel, piRoute, preparePiHome, PROVIDER_ID } from './home.js';
 import { normalizePiTool } from './tools.js';
 
 type Json = Record<string, unknown>;
@@ -31,7 +31,7 @@ export class PiHarness extends BaseHarness {
     if (this.started) throw new Error('pi harness already started');
     this.started = true;
     const { ctx } = this;
-    const model = ctx.spec.model ?? 'claude-sonnet-4-5';
+    const model = piModel(ctx.spec.model, ctx.userHome);
     const route = piRoute(ctx.env, model);
     preparePiHome(ctx.configHome, ctx.userHome, route, model);
     const args = [

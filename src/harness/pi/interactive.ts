@@ -9,7 +9,7 @@ import { InteractiveBase, type InteractiveStartOptions, type PtyLaunch } from '.
 import { vendorCommand } from '../process.js';
 import { asRecord, str } from '../tools.js';
 import type { HarnessCapabilities } from '../types.js';
-import { piRoute, preparePiHome, PROVIDER_ID } from './home.js';
+import { piModel, piRoute, preparePiHome, PROVIDER_ID } from './home.js';
 import { normalizePiTool } from './tools.js';
 
 /** The compiled HTTP gate extension next to this module. */
@@ -23,7 +23,7 @@ export class PiInteractive extends InteractiveBase {
 
   protected prepare(options: InteractiveStartOptions, hookUrl: string): PtyLaunch {
     const { ctx } = this;
-    const model = ctx.spec.model ?? 'claude-sonnet-4-5';
+    const model = piModel(ctx.spec.model, ctx.userHome);
     preparePiHome(ctx.configHome, ctx.userHome, piRoute(ctx.env, model), model);
     const args = [
       '--provider', PROVIDER_ID,
@@ -43,6 +43,7 @@ export class PiInteractive extends InteractiveBase {
       file: cmd.file,
       args: [...cmd.args, ...args],
       env: { PI_CODING_AGENT_DIR: ctx.configHome, PI_OFFLINE: '1', BRIDLE_HOOK_URL: hookUrl, BRIDLE_HOOK_TIMEOUT_S: String(this.hookTimeoutS) },
+      model,
     };
   }
 
