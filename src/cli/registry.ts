@@ -8,8 +8,10 @@ import { policyCommand } from './commands/policy.js';
 import { runCommand } from './commands/run.js';
 import { sessionsCommand } from './commands/sessions.js';
 import { serverCommand } from './commands/server.js';
+import { demoCommand } from './commands/demo.js';
 
 export const commands: readonly Command[] = [
+  demoCommand,
   sandboxCommand,
   validateCommand,
   modelServerCommand,

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHarness, createInteractiveHarness, type InteractiveHarness, type TerminalSize } from '../harness/index.js';
-import type { GateDecision, Harness, HarnessContext, HarnessEvent, NormalizedAction as HarnessAction } from '../harness/types.js';
+import type { GateDecision, Harness, HarnessContext, HarnessEvent, NormalizedAction as HarnessAction, NormalizedTool } from '../harness/types.js';
 import { describeAction, type AskAnswer, type Decision, type HumanAuthority, type NormalizedAction, type PolicySession } from '../policy/index.js';
 import { proxyEnvFor, startEgressProxy, type EgressAction, type EgressDecision, type EgressProxy, type UsageRecord } from '../proxy/index.js';
 import { startModelServer, type ModelServer } from '../model-server/index.js';
@@ -118,6 +118,8 @@ export class Session {
   private proxy: EgressProxy | undefined;
   private modelServer: ModelServer | undefined;
   private policy: PolicySession | undefined;
+  /** Tool calls awaiting their results, by call id (their input is what result rules match on). */
+  private readonly toolCalls = new Map<string, NormalizedTool>();
   private human: HumanAuthority | undefined;
   private removeRedactor: (() => void) | undefined;
   private readonly asks = new Map<string, PendingAsk>();
@@ -395,6 +397,12 @@ export class Session {
   private onHarnessEvent(event: HarnessEvent): void {
     this.append([storeEventOf(event)]);
     switch (event.type) {
+      case 'tool_call':
+        this.toolCalls.set(event.call_id, event.tool);
+        break;
+      case 'tool_result':
+        this.observeResult(event.call_id, event.output);
+        break;
       case 'session_start':
         if (event.pid !== undefined) {
           // Enough to find (and end) the process group should the daemon die before the session.
@@ -417,6 +425,23 @@ export class Session {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * A tool's result goes through policy too, so rules conditioned on what already ran (`after:
+   * on: tool_result`, e.g. push-after-install) see it. The action has happened, so there is
+   * nothing to gate: only its effects on the session state are recorded.
+   */
+  private observeResult(callId: string, output: string): void {
+    const tool = this.toolCalls.get(callId);
+    if (!tool || !this.policy) return;
+    this.toolCalls.delete(callId);
+    const action = { phase: 'tool_result', agent: this.spec.name, harness: this.spec.harness, cwd: this.workspace, tool: { ...tool, result: output } } as NormalizedAction;
+    try {
+      this.policy.commit(this.policy.decide(action));
+    } catch {
+      // A rule failing on a result must not take the session down; the next tool call is still gated.
     }
   }
 

@@ -5,7 +5,7 @@
 // turns into an ask on screen. Quitting the dashboard (q, Ctrl-c, a signal) ends the sessions,
 // the daemon and its model servers, and removes the temp dir.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command, CliIO } from '../command.js';
@@ -239,19 +239,34 @@ export const demoCommand: Command = {
   },
 };
 
-/** `stop` ends every session (and each one's model server and proxy), then waits for the daemon to exit. */
+/** `stop` ends every session (and each one's model server and proxy), then the daemon exits. */
 async function stopDaemon(existing: DaemonClient | undefined, paths: ReturnType<typeof daemonPaths>): Promise<void> {
   existing?.close();
-  let c: DaemonClient;
+  let pid: number | undefined;
   try {
-    c = await DaemonClient.connect(paths, 'demo');
+    pid = Number(readFileSync(paths.pid, 'utf8').trim());
   } catch {
-    return; // never started, or gone already
+    return; // never started
   }
-  const gone = new Promise<void>((resolve) => c.onClosed(resolve));
-  await c.request('stop').catch(() => undefined);
-  await gone;
-  // The socket closes before the process exits: wait for the pid file to go (bounded, so a stuck
-  // daemon cannot hang the terminal; then it is killed).
-  for (let i = 0; i < 100 && existsSync(paths.pid); i++) await new Promise((r) => setTimeout(r, 50));
+  try {
+    const c = await DaemonClient.connect(paths, 'demo');
+    const gone = new Promise<void>((resolve) => c.onClosed(resolve));
+    await c.request('stop').catch(() => undefined);
+    await gone;
+  } catch {
+    // not answering: killed below
+  }
+  // The socket closes before the process exits. Bounded, so a stuck daemon cannot hold the
+  // terminal: it is then killed as a last resort.
+  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
