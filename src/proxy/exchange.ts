@@ -1,6 +1,7 @@
 // One HTTP request on its way out, whichever door it came in by (reverse route, plain forward
 // proxy, or an intercepted TLS connection): exfiltration checks, policy, address check, credential
-// swap, then streaming both ways with request-body scanning, response redaction and metering.
+// swap, tool-result policy on model requests, then streaming both ways with request-body
+// scanning, response redaction and metering.
 import http, { type IncomingMessage, type ServerResponse, type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -17,7 +18,9 @@ import { PatternDetector, PatternFound, RedactionSet, Redactor } from './scan.js
 import { internalAllowed, track, type ProxySession } from './session.js';
 import { isExfiltration, placeholderInUrl, swapCredentials, type Exfiltration } from './swap.js';
 import type { HostPattern } from './hosts.js';
-import type { EgressAction, EgressEventPayload, EgressProxyOptions, Verdict } from './types.js';
+import { toolResultSlots } from './tool-results.js';
+import type { EgressAction, EgressEventPayload, EgressProxyOptions, ScreenToolResult, Verdict } from './types.js';
+import type { WireApi } from './metering/usage.js';
 import type { Vault } from './vault.js';
 
 /** Bodies are read this far ahead before anything goes upstream: small bodies are fully checked first. */
@@ -100,15 +103,49 @@ function decodeForScan(buf: Buffer, encoding: string): Buffer | null {
   return null;
 }
 
-/** The top-level `model` of a JSON request body; undefined when there is none or the body is not JSON. */
-function modelOf(body: Buffer): string | undefined {
+/** A JSON request body, parsed; undefined when it is not JSON. */
+function parseJson(body: Buffer): unknown {
   try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    const model = typeof value === 'object' && value !== null ? (value as { model?: unknown }).model : undefined;
-    return typeof model === 'string' && model !== '' ? model : undefined;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/** The top-level `model` of a parsed request body; undefined when there is none. */
+function modelOf(value: unknown): string | undefined {
+  const model = typeof value === 'object' && value !== null ? (value as { model?: unknown }).model : undefined;
+  return typeof model === 'string' && model !== '' ? model : undefined;
+}
+
+interface Screened {
+  /** The body to send instead, when policy rewrote a tool result. */
+  body?: Buffer;
+  redactions: { rule: string; count: number }[];
+  withheld: number;
+}
+
+/**
+ * Puts each tool result of a parsed model request to the session's tool-result policy and
+ * rewrites the ones it changes. The body is re-serialized only when something changed.
+ */
+function screenToolResults(screen: ScreenToolResult, sessionId: string, api: WireApi, parsed: unknown): Screened {
+  const counts = new Map<string, number>();
+  let withheld = 0;
+  let changed = false;
+  for (const slot of toolResultSlots(api, parsed)) {
+    const r = screen({ ...(slot.callId !== undefined ? { callId: slot.callId } : {}), ...(slot.tool !== undefined ? { tool: slot.tool } : {}), text: slot.text }, { sessionId });
+    if (!r || r.text === slot.text) continue;
+    slot.set(r.text);
+    changed = true;
+    if (r.withheld !== undefined) withheld++;
+    for (const x of r.redactions ?? []) counts.set(x.rule, (counts.get(x.rule) ?? 0) + x.count);
+  }
+  return {
+    ...(changed ? { body: Buffer.from(JSON.stringify(parsed)) } : {}),
+    redactions: [...counts].map(([rule, count]) => ({ rule, count })),
+    withheld,
+  };
 }
 
 function responseDecoder(encoding: string): Transform | null {
@@ -210,8 +247,10 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
   } else {
     actions.push(base);
   }
+  // A model request's body is parsed once: for the model it names, and for its tool results.
+  const parsed = llmApi && ahead.ended && plainAhead.length > 0 ? parseJson(plainAhead) : undefined;
   if (llmApi) {
-    const model = ahead.ended ? modelOf(plainAhead) : undefined;
+    const model = modelOf(parsed);
     actions.push({ ...base, phase: 'llm_request', ...(model !== undefined ? { model } : {}) });
   }
 
@@ -228,6 +267,33 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
     record('deny', { ...verdictInfo, reason: decision.asked ? 'ask-denied' : 'policy' });
     req.resume();
     return refuseResponse(res, 403, 'policy', decision.message ?? 'denied by policy');
+  }
+
+  // 4b. Tool results on their way to the model: what policy redacts or withholds never leaves.
+  // A body that could not be read whole cannot be screened, so it does not go (fail closed).
+  let sendBody = ahead.buf;
+  let rewritten = false;
+  if (llmApi && session.screenToolResult && hasBody(req)) {
+    if (!ahead.ended) {
+      const message = 'model request too large to screen its tool results';
+      record('deny', { ...verdictInfo, reason: 'body-too-large', message });
+      req.resume();
+      return refuseResponse(res, 413, 'body-too-large', message);
+    }
+    let screened: Screened;
+    try {
+      screened = screenToolResults(session.screenToolResult, session.id, llmApi, parsed);
+    } catch (err) {
+      const message = `tool result policy failed: ${err instanceof Error ? err.message : String(err)}`;
+      record('deny', { ...verdictInfo, reason: 'policy', message });
+      return refuseResponse(res, 403, 'policy', message);
+    }
+    if (screened.body) {
+      sendBody = screened.body;
+      rewritten = true;
+    }
+    if (screened.redactions.length > 0) verdictInfo.redactions = screened.redactions;
+    if (screened.withheld > 0) verdictInfo.withheld = screened.withheld;
   }
 
   // 5. Where to connect: resolved once, checked, and that exact address dialed.
@@ -247,6 +313,12 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
   // 6. Upstream request with the swapped headers.
   const headers: IncomingHttpHeaders = stripHopByHop(swap.headers);
   headers.host = authorityOf(target.host, target.port, target.scheme);
+  if (rewritten) {
+    // The rewritten body is plain JSON of a new length, whatever the agent's encoding was.
+    delete headers['content-encoding'];
+    delete headers['transfer-encoding'];
+    headers['content-length'] = String(sendBody.length);
+  }
   // Plain bodies come back so they can be redacted and metered; compressed ones are decoded below.
   headers['accept-encoding'] = 'identity';
   const isIp = net.isIP(target.host) !== 0;
@@ -271,7 +343,7 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
     if (ahead.ended) {
       // Already read and scanned whole: no stream machinery needed.
       upReq.once('error', (err) => resolve(err));
-      upReq.end(ahead.buf, () => resolve(null));
+      upReq.end(sendBody, () => resolve(null));
       return;
     }
     const source = new PassThrough();
@@ -354,8 +426,9 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
  * burst of small SSE events is many chunks) are joined and then metered, redacted and written
  * once; the join is released on process.nextTick, before any I/O, so no byte waits for more input
  * and streaming stays unbuffered. Backpressure: the source pauses while the client is not draining.
- * `done` runs once the client has the whole body; an upstream that breaks off mid-body destroys
- * the client response, so the client sees a truncated body rather than a clean end.
+ * `done` runs once the upstream body is complete, before the client's response is ended; an
+ * upstream that breaks off mid-body destroys the client response, so the client sees a truncated
+ * body rather than a clean end.
  */
 function relay(source: Readable, res: ServerResponse, meter: ResponseMeter | null, redactor: Redactor | null, done: () => void): void {
   let pending: Buffer[] = [];
@@ -383,9 +456,15 @@ function relay(source: Readable, res: ServerResponse, meter: ResponseMeter | nul
     flush();
     if (res.destroyed) return;
     const rest = redactor?.end();
-    res.once('finish', done);
-    if (rest && rest.length > 0) res.end(rest);
-    else res.end();
+    try {
+      // Usage is complete with the upstream body, and is recorded before the client sees the end
+      // of the response: the agent's next action (a tool call, its next request) is then decided
+      // on the new spend, with no race between metering and budget rules.
+      done();
+    } finally {
+      if (rest && rest.length > 0) res.end(rest);
+      else res.end();
+    }
   });
   source.on('error', () => res.destroy());
   source.once('close', () => {

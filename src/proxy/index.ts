@@ -15,9 +15,12 @@ export type {
   EgressProxy,
   EgressProxyOptions,
   EventSink,
+  ScreenedToolResult,
+  ScreenToolResult,
   SessionOptions,
   SessionRoute,
   UsageRecord,
   UsageSink,
   Verdict,
+  WireToolResult,
 } from './types.js';

@@ -177,11 +177,13 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       if (sessions.has(opts.id)) throw new Error(`egress proxy: session ${opts.id} already added`);
       const token = makeRouteToken();
       const creds = vault.open(opts.id, opts.credentials ?? []);
+      const screen = opts.screenToolResult ?? options.screenToolResult;
       const session: ProxySession = {
         id: opts.id,
         token,
         creds,
         decide: opts.decide ?? options.decide,
+        ...(screen ? { screenToolResult: screen } : {}),
         allowInternal: (opts.allowInternal ?? []).map(parseInternalPattern),
         active: new Set(),
         closed: false,

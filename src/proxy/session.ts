@@ -3,13 +3,14 @@
 import type { HostPattern } from './hosts.js';
 import { anyHostMatches, parseHostPattern } from './hosts.js';
 import type { SessionCredentials } from './vault.js';
-import type { Decide } from './types.js';
+import type { Decide, ScreenToolResult } from './types.js';
 
 export interface ProxySession {
   id: string;
   token: string;
   creds: SessionCredentials;
   decide: Decide;
+  screenToolResult?: ScreenToolResult;
   allowInternal: readonly HostPattern[];
   /** In-flight upstream requests and client sockets, destroyed when the session is removed. */
   active: Set<{ destroy(): unknown }>;

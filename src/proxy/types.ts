@@ -45,6 +45,30 @@ export interface DecideContext {
 /** The policy hook: the session runtime wires the policy engine in here. */
 export type Decide = (action: EgressAction, ctx: DecideContext) => Promise<EgressDecision> | EgressDecision;
 
+/** A tool result on its way to the model, as the proxy found it in a model request body. */
+export interface WireToolResult {
+  /** The call it answers, when the wire format names one. */
+  callId?: string;
+  /** The vendor's tool name, from the matching call in the same request. */
+  tool?: string;
+  text: string;
+}
+
+/** What policy made of a tool result: the text to send instead, and why. */
+export interface ScreenedToolResult {
+  text: string;
+  /** `redact` rules that rewrote the text, with their match counts. */
+  redactions?: { rule: string; count: number }[];
+  /** Set when policy denied the result: the whole text was replaced by a notice. */
+  withheld?: string;
+}
+
+/**
+ * Policy on the tool results a model request carries (the `tool_result` phase): `undefined` sends
+ * the text unchanged. Synchronous, because the engine's decisions are; a throw refuses the request.
+ */
+export type ScreenToolResult = (result: WireToolResult, ctx: DecideContext) => ScreenedToolResult | undefined;
+
 /**
  * Resolves an `ask` verdict: resolves when a human answered (or the ask timed out → `deny`).
  * The request is held open meanwhile. Without one, `ask` is refused (fail closed).
@@ -67,6 +91,10 @@ export interface EgressEventPayload {
   exfiltration?: { kind: ExfilKind; credential: string; where?: string };
   /** Credential names swapped into this request (names only). */
   credentials?: string[];
+  /** Model requests: `redact` rules that rewrote tool results in the body, with match counts. */
+  redactions?: { rule: string; count: number }[];
+  /** Model requests: how many tool results policy withheld from the model. */
+  withheld?: number;
 }
 
 /** Events the proxy reports; the session runtime appends them to the store. */
@@ -93,6 +121,11 @@ export type UsageSink = (record: UsageRecord) => void;
 export interface EgressProxyOptions {
   /** Policy hook used for sessions that do not bring their own. Required: there is no implicit allow. */
   decide: Decide;
+  /**
+   * Policy on tool results inside model requests (see ScreenToolResult), for sessions that do
+   * not bring their own. Without one, request bodies go upstream as the agent sent them.
+   */
+  screenToolResult?: ScreenToolResult;
   ask?: AskResolver;
   onEvent?: EventSink;
   onUsage?: UsageSink;
@@ -124,6 +157,8 @@ export interface SessionOptions {
   credentials?: readonly CredentialEntry[];
   /** Per-session policy hook; default `EgressProxyOptions.decide`. */
   decide?: Decide;
+  /** Per-session tool-result policy; default `EgressProxyOptions.screenToolResult`. */
+  screenToolResult?: ScreenToolResult;
   allowInternal?: readonly string[];
 }
 

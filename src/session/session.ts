@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createHarness, createInteractiveHarness, type InteractiveHarness, type TerminalSize } from '../harness/index.js';
 import type { GateDecision, Harness, HarnessContext, HarnessEvent, NormalizedAction as HarnessAction, NormalizedTool } from '../harness/types.js';
 import { describeAction, type AskAnswer, type Decision, type HumanAuthority, type NormalizedAction, type PolicySession } from '../policy/index.js';
-import { proxyEnvFor, startEgressProxy, type EgressAction, type EgressDecision, type EgressProxy, type UsageRecord } from '../proxy/index.js';
+import { proxyEnvFor, startEgressProxy, type EgressAction, type EgressDecision, type EgressProxy, type ScreenedToolResult, type UsageRecord, type WireToolResult } from '../proxy/index.js';
 import { startModelServer, type ModelServer } from '../model-server/index.js';
 import type { AgentSpec } from '../spec/types.js';
 import type { AskState, EventInput, SessionState, Store } from '../store/index.js';
@@ -23,6 +23,31 @@ import type { PolicySet } from '../policy/index.js';
 
 /** Extra time a harness gate waits beyond the ask timeout, so the engine's own deny arrives first. */
 const GATE_MARGIN_MS = 60_000;
+
+/** How many tool calls (and screened tool results) a session remembers for tool-result policy. */
+const REMEMBERED_RESULTS = 1000;
+
+/** Adds to a bounded map, forgetting the oldest entry when it is full. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REMEMBERED_RESULTS) map.delete(map.keys().next().value as K);
+}
+
+/**
+ * What a tool_result decision does to the result's text: `redact` rewrites the matches, `deny`
+ * (a rule that throws included) and `ask` (no human can be asked about output that already
+ * exists) withhold it whole. Undefined: the text stands.
+ */
+function screenedOf(d: Decision, text: string): ScreenedToolResult | undefined {
+  if (d.action === 'deny' || d.action === 'ask') {
+    const why = d.message ?? 'denied by policy';
+    return { text: `[tool result withheld by policy: ${why}]`, withheld: why };
+  }
+  const rewritten = d.rewritten?.tool?.result;
+  if (typeof rewritten !== 'string' || rewritten === text) return undefined;
+  return { text: rewritten, redactions: (d.redactions ?? []).filter((r) => r.count > 0) };
+}
 
 export interface StartRequest {
   spec: AgentSpec;
@@ -120,6 +145,13 @@ export class Session {
   private policy: PolicySession | undefined;
   /** Tool calls awaiting their results, by call id (their input is what result rules match on). */
   private readonly toolCalls = new Map<string, NormalizedTool>();
+  /**
+   * Tool calls by call id, kept after their results (bounded): every later model request carries
+   * the results again, and the proxy screens them by the call they answer.
+   */
+  private readonly callTools = new Map<string, NormalizedTool>();
+  /** What tool-result policy made of a (call id, text) already screened; null: unchanged. */
+  private readonly screenedResults = new Map<string, ScreenedToolResult | null>();
   private human: HumanAuthority | undefined;
   private removeRedactor: (() => void) | undefined;
   private readonly asks = new Map<string, PendingAsk>();
@@ -237,6 +269,7 @@ export class Session {
     const offline = this.modelServer !== undefined;
     this.proxy = await startEgressProxy({
       decide: (action) => this.decideEgress(action),
+      screenToolResult: (result) => this.screenWireResult(result),
       onEvent: (_sid, event) => this.append([{ type: 'egress', payload: { kind: 'egress', ...event.payload } }]),
       onUsage: (u) => this.meter(u),
       env: deps.daemonEnv,
@@ -395,13 +428,13 @@ export class Session {
   }
 
   private onHarnessEvent(event: HarnessEvent): void {
+    // A tool result is screened by policy before the store sees it.
+    if (event.type === 'tool_result') return this.observeResult(event);
     this.append([storeEventOf(event)]);
     switch (event.type) {
       case 'tool_call':
         this.toolCalls.set(event.call_id, event.tool);
-        break;
-      case 'tool_result':
-        this.observeResult(event.call_id, event.output);
+        remember(this.callTools, event.call_id, event.tool);
         break;
       case 'session_start':
         if (event.pid !== undefined) {
@@ -430,23 +463,69 @@ export class Session {
 
   /**
    * A tool's result goes through policy too, so rules conditioned on what already ran (`after:
-   * on: tool_result`, e.g. push-after-install) see it. The action has happened, so there is
-   * nothing to gate: only its effects on the session state are recorded.
+   * on: tool_result`, e.g. push-after-install) see it, and `redact` / `deny` rules on results
+   * rewrite or withhold the text the store records. The tool has run, so there is nothing to
+   * gate; the model gets the same treatment in the proxy (screenWireResult), which sees the
+   * result again inside the next model request.
    */
-  private observeResult(callId: string, output: string): void {
-    const tool = this.toolCalls.get(callId);
-    if (!tool || !this.policy) return;
-    this.toolCalls.delete(callId);
-    const action = { phase: 'tool_result', agent: this.spec.name, harness: this.spec.harness, cwd: this.workspace, tool: { ...tool, result: output } } as NormalizedAction;
-    try {
-      this.policy.commit(this.policy.decide(action));
-    } catch {
-      // A rule failing on a result must not take the session down; the next tool call is still gated.
+  private observeResult(event: Extract<HarnessEvent, { type: 'tool_result' }>): void {
+    const tool = this.toolCalls.get(event.call_id);
+    this.toolCalls.delete(event.call_id);
+    let screened: ScreenedToolResult | undefined;
+    let decision: Decision | undefined;
+    if (this.policy) {
+      try {
+        decision = this.policy.decide(this.resultAction(tool ?? this.callTools.get(event.call_id), undefined, event.output));
+        screened = screenedOf(decision, event.output);
+        remember(this.screenedResults, `${event.call_id}\0${event.output}`, screened ?? null);
+        // Only a result of a call seen being made changes state (an observer needs its input).
+        if (tool) this.policy.commit(decision);
+      } catch (err) {
+        // Fail closed: a result policy could not judge is not recorded as it was.
+        const why = `tool result policy failed: ${err instanceof Error ? err.message : String(err)}`;
+        screened = { text: `[tool result withheld by policy: ${why}]`, withheld: why };
+      }
     }
+    const stored = screened ? { ...event, output: screened.text } : event;
+    this.append([storeEventOf(stored)]);
+    if (screened) {
+      this.append([{ type: 'tool_result', payload: { kind: 'redaction', call_id: event.call_id, redactions: screened.redactions ?? [], ...(screened.withheld !== undefined ? { withheld: screened.withheld } : {}) } }]);
+    }
+    if (decision && decision.action !== 'allow') {
+      // The decisions table has no `redact` verdict: a redaction is the result proceeding,
+      // rewritten, with a record (a warn); a withheld result is a deny.
+      const verdict = decision.action === 'redact' ? 'warn' : decision.action === 'ask' ? 'deny' : decision.action;
+      const message = screened?.redactions ? `redacted ${screened.redactions.map((r) => `${r.count} match${r.count === 1 ? '' : 'es'} of ${r.rule}`).join(', ')} in the tool result` : decision.message;
+      this.deps.store.recordDecision({ sessionId: this.id, actionId: event.call_id, verdict, rules: decision.rules, message: message ?? null, ts: decision.ts });
+    }
+  }
+
+  /** The tool_result action for a result's text; a call never seen is known only by name. */
+  private resultAction(tool: NormalizedTool | undefined, vendorName: string | undefined, text: string): NormalizedAction {
+    const known = tool ?? { name: vendorName ?? 'unknown', input: {} };
+    return { phase: 'tool_result', agent: this.spec.name, harness: this.spec.harness, cwd: this.workspace, tool: { ...known, result: text } } as NormalizedAction;
+  }
+
+  /**
+   * The proxy's view of a tool result inside a model request: the same policy, as a dry run
+   * (each request re-sends the whole conversation, so a result is screened many times but its
+   * effects were recorded once, by observeResult). Remembered by call id and text.
+   */
+  private screenWireResult(result: WireToolResult): ScreenedToolResult | undefined {
+    const key = `${result.callId ?? ''}\0${result.text}`;
+    const known = this.screenedResults.get(key);
+    if (known !== undefined) return known ?? undefined;
+    if (!this.policy) throw new Error('policy not ready');
+    const tool = result.callId !== undefined ? this.callTools.get(result.callId) : undefined;
+    const screened = screenedOf(this.policy.decide(this.resultAction(tool, result.tool, result.text)), result.text);
+    remember(this.screenedResults, key, screened ?? null);
+    return screened;
   }
 
   /** The harness gate: every tool call, before it runs. */
   private async gate(action: HarnessAction): Promise<GateDecision> {
+    // The gate may hear of a call before its event does; result policy needs to know the call.
+    if (action.call_id !== undefined) remember(this.callTools, action.call_id, action.tool);
     const d = await this.decide({ ...action, cwd: this.workspace } as NormalizedAction, action.call_id);
     const deciding = d.rules.filter((r) => r.action === d.action).map((r) => r.name);
     const rule = deciding.length > 0 ? { rule: deciding.join(', ') } : {};
