@@ -46,7 +46,10 @@ export type Request =
   | { id: number; op: 'attach'; session: string; cols?: number; rows?: number }
   | { id: number; op: 'input'; session: string; data: string; encoding?: 'utf8' | 'base64' }
   | { id: number; op: 'resize'; session: string; cols: number; rows: number }
-  | { id: number; op: 'detach'; session: string };
+  | { id: number; op: 'detach'; session: string }
+  /** Flow control from an attached client: stop / restart reading the session's PTY for it. */
+  | { id: number; op: 'pty_pause'; session: string }
+  | { id: number; op: 'pty_resume'; session: string };
 
 export type Op = Request['op'];
 

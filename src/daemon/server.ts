@@ -28,6 +28,9 @@ export interface Daemon {
 
 export class DaemonRunningError extends Error {}
 
+/** Bytes queued on a client's socket above which its attached PTYs are paused until it drains. */
+const SOCKET_HIGH_WATER = 1024 * 1024;
+
 /** Reads the client token, creating it (0600) on first use. */
 export function ensureToken(paths: DaemonPaths): string {
   if (existsSync(paths.token)) {
@@ -103,11 +106,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     const send = (message: Reply | Push): void => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
     };
-    const attached = new Map<string, () => void>();
+    const attached = new Map<string, Attachment>();
     const dropTails = (): void => {
       for (const t of tails.values()) t.stop();
       tails.clear();
-      for (const detach of attached.values()) detach();
+      for (const a of attached.values()) a.release();
       attached.clear();
     };
     socket.on('close', () => {
@@ -141,8 +144,17 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     send(message: Reply | Push): void;
     tails: Map<string, Tail>;
     socket: net.Socket;
-    /** Interactive sessions this connection watches → their detach. */
-    attached: Map<string, () => void>;
+    /** Interactive sessions this connection watches. */
+    attached: Map<string, Attachment>;
+  }
+
+  /** One connection's view of one session's terminal. */
+  interface Attachment {
+    /** Stops the pushes (detach, connection closed) and lifts this view's pauses. */
+    release(): void;
+    /** The client's own flow control (`pty_pause` / `pty_resume` ops): idempotent per attachment. */
+    pause(): void;
+    resume(): void;
   }
 
   const handle = async (req: Request, client: string, conn: Conn): Promise<unknown> => {
@@ -243,58 +255,106 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         manager.require(req.session).resize(req.cols, req.rows);
         return null;
       case 'detach':
-        conn.attached.get(req.session)?.();
+        conn.attached.get(req.session)?.release();
         conn.attached.delete(req.session);
         return null;
+      case 'pty_pause':
+      case 'pty_resume': {
+        const a = conn.attached.get(req.session);
+        if (!a) throw new Error(`session ${req.session} is not attached on this connection`);
+        if (req.op === 'pty_pause') a.pause();
+        else a.resume();
+        return null;
+      }
       default:
         throw new Error(`unknown op ${JSON.stringify((req as { op?: unknown }).op)}`);
     }
   };
 
   /**
-   * Streams a session's terminal to one connection. Flow control: when the socket's buffer is
-   * full (a slow client), the session's PTY is paused until it drains, so a flood of output
-   * blocks the agent rather than growing the daemon's memory.
+   * Streams a session's terminal to one connection. Output is coalesced per event-loop turn: the
+   * PTY hands over reads of a few KiB, and one push per read would cost a JSON line, a base64
+   * round trip and a parser call each on both sides. Flow control: when the socket's buffer is
+   * full (a slow client), or the client asked (`pty_pause`, its terminal emulator is behind), the
+   * session's PTY is paused until it drains / the client resumes, so a flood of output blocks
+   * the agent rather than growing anyone's memory.
    */
   const attachPty = (id: string, conn: Conn, cols?: number, rows?: number): AttachResult => {
     const session = manager.require(id);
-    conn.attached.get(id)?.();
-    let paused = false;
+    conn.attached.get(id)?.release();
+    let socketFull = false;
+    let clientPaused = false;
+    let released = false;
     const onDrain = (): void => {
-      if (!paused) return;
-      paused = false;
+      if (!socketFull) return;
+      socketFull = false;
       session.resumeOutput();
     };
     conn.socket.on('drain', onDrain);
+    let pending: Buffer[] = [];
+    let flushing = false;
+    const flush = (): void => {
+      flushing = false;
+      if (pending.length === 0 || conn.socket.destroyed) return;
+      const bytes = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+      pending = [];
+      const ok = conn.socket.write(`{"push":"pty","session":${JSON.stringify(id)},"data":"${bytes.toString('base64')}"}\n`);
+      // Not at the socket's own mark (16 KiB, less than one push): pausing on every write would
+      // stop and start the PTY for every read. `drain` follows any write that returned false.
+      if (!ok && conn.socket.writableLength > SOCKET_HIGH_WATER && !socketFull && !released) {
+        socketFull = true;
+        session.pauseOutput();
+      }
+    };
     let view: { detach(): void } | undefined;
     let closedEarly = false;
-    const release = (): void => {
-      view?.detach();
-      conn.socket.off('drain', onDrain);
-      onDrain();
-      if (conn.attached.get(id) === release) conn.attached.delete(id);
+    const attachment: Attachment = {
+      release() {
+        if (released) return;
+        view?.detach();
+        flush();
+        released = true;
+        conn.socket.off('drain', onDrain);
+        onDrain();
+        attachment.resume();
+        if (conn.attached.get(id) === attachment) conn.attached.delete(id);
+      },
+      pause() {
+        if (clientPaused || released) return;
+        clientPaused = true;
+        session.pauseOutput();
+      },
+      resume() {
+        if (!clientPaused) return;
+        clientPaused = false;
+        session.resumeOutput();
+      },
     };
-    const attachment = session.attach({
+    const watch = session.attach({
       data(bytes) {
-        if (conn.socket.destroyed) return;
-        const ok = conn.socket.write(`${JSON.stringify({ push: 'pty', session: id, data: bytes.toString('base64') })}\n`);
-        if (!ok && !paused) {
-          paused = true;
-          session.pauseOutput();
+        if (conn.socket.destroyed || released) return;
+        pending.push(bytes);
+        if (!flushing) {
+          flushing = true;
+          setImmediate(flush);
         }
       },
       closed() {
         closedEarly = true;
-        // After the attach reply, so the client has the snapshot before it hears of the end.
-        setImmediate(() => conn.send({ push: 'pty_closed', session: id }));
-        release();
+        // After the attach reply (and the last output), so the client has the snapshot before
+        // it hears of the end.
+        setImmediate(() => {
+          flush();
+          conn.send({ push: 'pty_closed', session: id });
+        });
+        attachment.release();
       },
     });
-    view = attachment;
-    if (!closedEarly) conn.attached.set(id, release);
+    view = watch;
+    if (!closedEarly) conn.attached.set(id, attachment);
     // An attaching client's size wins: it is the one looking at the screen.
     if (cols !== undefined && rows !== undefined && !closedEarly) session.resize(cols, rows);
-    return { session: id, cols: cols ?? attachment.size.cols, rows: rows ?? attachment.size.rows, snapshot: attachment.snapshot.toString('base64'), written: attachment.written };
+    return { session: id, cols: cols ?? watch.size.cols, rows: rows ?? watch.size.rows, snapshot: watch.snapshot.toString('base64'), written: watch.written };
   };
 
   // The socket is created 0600 (umask) and chmod'ed again: no window where others could connect.

@@ -10,6 +10,7 @@ import { BridleHarness } from './bridle/adapter.js';
 import { ClaudeCodeInteractive } from './claude-code/interactive.js';
 import { CodexInteractive } from './codex/interactive.js';
 import { PiInteractive } from './pi/interactive.js';
+import { CommandInteractive } from './command/interactive.js';
 import type { InteractiveHarness } from './interactive.js';
 import type { Harness, HarnessContext } from './types.js';
 
@@ -43,6 +44,7 @@ const INTERACTIVE: Partial<Record<HarnessName, (ctx: HarnessContext) => Interact
   'claude-code': (ctx) => new ClaudeCodeInteractive(ctx),
   codex: (ctx) => new CodexInteractive(ctx),
   pi: (ctx) => new PiInteractive(ctx),
+  command: (ctx) => new CommandInteractive(ctx),
 };
 
 /** Harness kinds that have an interactive (PTY) variant. */

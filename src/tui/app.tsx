@@ -2,12 +2,12 @@
 // runner owns the terminal), go through parseKeys → resolveKey, and become layout changes, ask
 // answers, PTY input, scroll motions or overlays. Daemon updates come in through the source.
 // State lives in the pure dashReducer and a few hooks; the components only draw.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Box } from 'ink';
 import { askView, openAsks } from './ask-view.js';
 import { askKeysOf } from './components/AskPrompt.js';
 import { Help } from './components/Help.js';
-import { PaneView, type PaneContent } from './components/PaneView.js';
+import { ASK_ROWS, PaneView, type PaneContent } from './components/PaneView.js';
 import type { SessionSummary } from './components/SessionList.js';
 import { SessionList } from './components/SessionList.js';
 import { SpecPicker } from './components/SpecPicker.js';
@@ -15,6 +15,7 @@ import { StatusBar } from './components/StatusBar.js';
 import { dashReducer, initialDashState, paneOf, panesInOrder, shownSessions, type DashAction, type DashState } from './dashboard-state.js';
 import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type Keymap, type ScrollMotion } from './keymap.js';
 import { parseKeys, type KeyEvent } from './keys.js';
+import type { PaneRect, TerminalPainter } from './terminal/painter.js';
 import { computeGeometry, type Size } from './layout/index.js';
 import { notification, noticeForState, type NotifyOptions } from './notify.js';
 import type { DashboardSource, PendingAsk, Snapshot } from './source.js';
@@ -43,6 +44,11 @@ export interface AppProps {
    * which owns its sessions and ends them when the dashboard closes.
    */
   quitAlways?: boolean;
+  /**
+   * Draws interactive panes straight to the terminal (terminal/painter.ts) rather than through
+   * Ink; Ink then draws their areas blank. Without it (component tests) Ink draws them.
+   */
+  painter?: TerminalPainter;
 }
 
 const LIVE = new Set(['starting', 'working', 'waiting', 'asking']);
@@ -52,7 +58,7 @@ export function isLive(s: SessionSummary | undefined): boolean {
   return s !== undefined && LIVE.has(s.state);
 }
 
-export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now, quitAlways = false }: AppProps) {
+export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now, quitAlways = false, painter }: AppProps) {
   const [snap, setSnap] = useState<Snapshot>({ sessions: [], asks: [] });
   // The reducer's latest state is kept in a ref too: keys arriving before React re-renders must
   // see the effect of the keys before them.
@@ -112,7 +118,7 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
     const id = dash.panes[g.id];
     if (id && feeds[id]?.interactive && g.content.width > 0 && g.content.height > 0) wanted.push({ session: id, cols: g.content.width, rows: g.content.height });
   }
-  const terminals = useTerminals(source, wanted);
+  const terminals = useTerminals(source, wanted, painter);
 
   // Everything the key handler reads, current as of the last render.
   const live = useRef({ dash, snap, asks, feeds, terminals, area, geometry, keymap, sessionsById });
@@ -155,6 +161,8 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
         return;
       }
       if (live.current.feeds[id]?.interactive) {
+        // Before sending: the echo may come back before this handler has returned.
+        live.current.terminals.model(id)?.userInput();
         source.input(id, data);
         return;
       }
@@ -295,6 +303,23 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   const mode = prefixed ? 'prefix' : scrolling ? 'scroll' : 'normal';
   const listed = [...snap.sessions.filter(isLive), ...snap.sessions.filter((s) => !isLive(s))].slice(0, listRows);
   const prefix = keymap.prefix;
+  // The painter draws the interactive panes, except under an overlay (help, picker), which Ink
+  // draws over them: then Ink draws the panes too, as they are at that render.
+  const painted = painter !== undefined && dash.overlay.kind === 'none';
+  const rects: PaneRect[] = [];
+  if (painted) {
+    for (const g of geometry.panes) {
+      const id = dash.panes[g.id];
+      if (!id || !feeds[id]?.interactive || g.content.width <= 0 || g.content.height <= 0) continue;
+      const hasAsk = asks.some((a) => a.sessionId === id);
+      const height = g.content.height - (hasAsk ? Math.min(ASK_ROWS, g.content.height) : 0);
+      if (height <= 0) continue;
+      rects.push({ session: id, x: g.content.x, y: listRows + g.content.y, width: g.content.width, height, cursor: g.id === focus && !(dash.scrolling[g.id] === true) && !hasAsk });
+    }
+  }
+  // A layout effect runs before the runner flushes Ink's frame (a microtask after the commit),
+  // so the repaint that follows the frame already uses this layout.
+  useLayoutEffect(() => painter?.setPanes(rects));
   const hints = `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
 
   return (
@@ -308,7 +333,7 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
           const s = id ? sessionsById.get(id) : undefined;
           const feed = id ? feeds[id] : undefined;
           const pending = id ? asks.find((a) => a.sessionId === id) : undefined;
-          const content: PaneContent = !id ? { kind: 'empty' } : feed?.interactive ? { kind: 'terminal', frame: terminals.frames[id] ?? null } : { kind: 'transcript', transcript: feed?.transcript ?? { entries: [], usage: { costUsd: 0, inputTokens: 0, outputTokens: 0 }, state: null, lastSeq: 0 } };
+          const content: PaneContent = !id ? { kind: 'empty' } : feed?.interactive ? (painted ? { kind: 'painted' } : { kind: 'terminal', frame: terminals.frames[id] ?? terminals.model(id)?.frame() ?? null }) : { kind: 'transcript', transcript: feed?.transcript ?? { entries: [], usage: { costUsd: 0, inputTokens: 0, outputTokens: 0 }, state: null, lastSeq: 0 } };
           return (
             <PaneView
               key={g.id}

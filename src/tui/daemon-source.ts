@@ -130,6 +130,14 @@ export class DaemonSource implements DashboardSource {
     void this.client.request('resize', { session: sessionId, cols, rows }).catch(() => undefined);
   }
 
+  pause(sessionId: string): void {
+    void this.client.request('pty_pause', { session: sessionId }).catch(() => undefined);
+  }
+
+  resume(sessionId: string): void {
+    void this.client.request('pty_resume', { session: sessionId }).catch(() => undefined);
+  }
+
   detach(sessionId: string): void {
     this.pty.delete(sessionId);
     void this.client.request('detach', { session: sessionId }).catch(() => undefined);

@@ -1,14 +1,22 @@
 // Runs the dashboard in the user's terminal: alternate screen, raw keys, Ink rendering, resize,
 // and a terminal put back as it was on every way out — detach, quit, a lost daemon, a signal or
 // a crash. Sessions live in the daemon, so none of these stops an agent.
+//
+// No JSX in this file: the compiler would put an import of React's JSX runtime above every other
+// import, loading React's development build before ./production.js could choose the other.
+import { restoreNodeEnv } from './production.js';
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { createElement } from 'react';
 import { render } from 'ink';
 import { connectDaemon } from '../daemon/index.js';
 import { App, type ExitReason, type KeyInput } from './app.js';
 import { DaemonSource } from './daemon-source.js';
 import { loadKeymap } from './keymap-config.js';
 import { detectMultiplexer } from './notify.js';
+import { SYNC_BEGIN, SYNC_END, TerminalPainter } from './terminal/painter.js';
+
+restoreNodeEnv();
 
 export type DashboardEnd = ExitReason | 'lost';
 
@@ -50,7 +58,31 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   const mux = detectMultiplexer(io.env);
   const notify = (bytes: string): void => void stdout.write(bytes);
-  const element = () => <App source={source} keys={keys} size={size()} keymap={keymap} notify={notify} notifyOptions={{ mux }} onExit={settle} quitAlways={io.quitAlways === true} />;
+  // Interactive panes are drawn by the painter, the rest by Ink. Ink's writes are gathered for the
+  // rest of the tick and written together with a repaint of the panes (its full-screen frames
+  // clear them), in one synchronized update, so no pane is ever seen blank.
+  const painter = new TerminalPainter((bytes) => void stdout.write(bytes));
+  let inkFrame = '';
+  let inkDone = false;
+  const flushInk = (): void => {
+    if (inkDone) return;
+    const frame = inkFrame.replaceAll(SYNC_BEGIN, '').replaceAll(SYNC_END, '');
+    inkFrame = '';
+    stdout.write(`${SYNC_BEGIN}${frame}${painter.repaintAll()}\x1b[0m${SYNC_END}`);
+  };
+  const inkWrite = (chunk: string | Uint8Array): boolean => {
+    if (inkFrame === '') queueMicrotask(flushInk);
+    inkFrame += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  };
+  const inkStdout = new Proxy(stdout, {
+    get(target, prop) {
+      if (prop === 'write') return inkWrite;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const element = () => createElement(App, { source, keys, size: size(), keymap, notify, notifyOptions: { mux }, onExit: settle, quitAlways: io.quitAlways === true, painter });
 
   let restored = false;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
@@ -81,7 +113,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
 
   // Ink reads no keys here (the dashboard parses them itself), so it gets a stdin of its own.
   const inkStdin = new PassThrough() as unknown as NodeJS.ReadStream;
-  const ink = render(element(), { stdout, stdin: inkStdin, exitOnCtrlC: false, patchConsole: false });
+  const ink = render(element(), { stdout: inkStdout, stdin: inkStdin, exitOnCtrlC: false, patchConsole: false });
   const onResize = (): void => ink.rerender(element());
   stdout.on('resize', onResize);
 
@@ -90,6 +122,9 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   } finally {
     stdout.off('resize', onResize);
     ink.unmount();
+    // Whatever Ink wrote while unmounting would land after the screen is restored.
+    inkDone = true;
+    painter.dispose();
     for (const s of signals) process.off(s, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('exit', restore);

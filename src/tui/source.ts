@@ -36,6 +36,9 @@ export interface DashboardSource {
   input(sessionId: string, data: string): void;
   resize(sessionId: string, cols: number, rows: number): void;
   detach(sessionId: string): void;
+  /** Flow control: the pane's emulator is behind; stop / restart the session's output to it. */
+  pause?(sessionId: string): void;
+  resume?(sessionId: string): void;
   /** A line typed into a headless session. */
   send(sessionId: string, text: string): Promise<void>;
   /** Spec files offered by the new-session picker. */

@@ -2,7 +2,7 @@
 // contract around them (refusing bad or absent profiles, the status line, explicit `none`).
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadNative, sandboxLauncherPath } from '../../src/sandbox/native.js';
 import { buildProfile, DEFAULT_SECRETS, optionsFromSpec, SandboxProfileError } from '../../src/sandbox/profile.js';
@@ -143,4 +143,27 @@ test('mode none runs unconfined, and says so', async (t) => {
   t.true(existsSync(path.join(w.outside, 'free.txt')));
   t.regex(r.stdout, /"mode":"none"/);
   t.regex(r.stdout, /NoNewPrivs:\s+0/);
+});
+
+test('launcher execs like execvp whatever libc it is built on: PATH search, #!-less scripts, 126/127', async (t) => {
+  const w = makeWorld('exec');
+  const bin = path.join(w.ws, 'bin');
+  mkdirSync(bin);
+  writeFileSync(path.join(bin, 'noshebang'), 'echo "ran by sh: $0 $1"\n', { mode: 0o755 });
+  writeFileSync(path.join(bin, 'notexec'), 'echo no\n', { mode: 0o644 });
+  const profile = profileFor(w);
+  const go = (cmd: string, args: string[] = [], PATH = `${bin}:${process.env.PATH ?? ''}`) => {
+    const c = sandboxedCommand(profile, cmd, args);
+    return run(c.file, c.args, { cwd: w.ws, env: { ...c.env, PATH } });
+  };
+  const byName = await go('noshebang', ['x']);
+  t.is(byName.code, 0, byName.stderr);
+  t.is(byName.stdout, `ran by sh: ${path.join(bin, 'noshebang')} x\n`);
+  t.is((await go(path.join(bin, 'noshebang'))).code, 0);
+  t.is((await go('no-such-command-here')).code, 127);
+  t.is((await go(path.join(bin, 'notexec'))).code, 126);
+  t.is((await go('notexec')).code, 126);
+  // The command starts with SIGPIPE at its default disposition: `yes | head` ends, it does not spin.
+  const pipe = await go('/bin/sh', ['-c', 'yes | head -n 2']);
+  t.is(pipe.stdout, 'y\ny\n');
 });

@@ -13,6 +13,8 @@ import { TranscriptPane } from './TranscriptPane.js';
 
 export type PaneContent =
   | { kind: 'terminal'; frame: Frame | null }
+  /** Drawn outside Ink (terminal/painter.ts): the area stays blank here. */
+  | { kind: 'painted' }
   | { kind: 'transcript'; transcript: Transcript }
   | { kind: 'empty' };
 
@@ -87,6 +89,7 @@ function Body({ content, width, height, cursor }: { content: PaneContent; width:
     const frame = content.frame && content.frame.rows.length > height ? { ...content.frame, rows: content.frame.rows.slice(-height), cursor: { ...content.frame.cursor, y: content.frame.cursor.y - (content.frame.rows.length - height) } } : content.frame;
     return <TerminalPane frame={frame} width={width} height={height} showCursor={cursor} />;
   }
+  if (content.kind === 'painted') return <Box width={width} height={height} />;
   if (content.kind === 'transcript') return <TranscriptPane transcript={content.transcript} width={width} height={height} />;
   return (
     <Box width={width} height={height}>

@@ -36,6 +36,11 @@ export interface TerminalModelOptions {
   onResize?: (cols: number, rows: number) => void;
   /** A new frame is ready (at most `fps` per second). */
   onFrame?: (frame: Frame) => void;
+  /**
+   * Instead of `onFrame`: the screen changed, and the owner calls `frame()` when it draws. For a
+   * dashboard with several panes, so one clock paces them all and one render shows them all.
+   */
+  onDirty?: () => void;
   /** Flow control towards the PTY: stop / start reading it. */
   pause?: () => void;
   resume?: () => void;
@@ -46,6 +51,8 @@ export interface TerminalModelOptions {
 }
 
 export const DEFAULT_HIGH_WATER = 1 << 20;
+/** Bytes handed to xterm at a time (about a millisecond of parsing). */
+const FEED_BYTES = 32 * 1024;
 export const DEFAULT_LOW_WATER = 1 << 16;
 
 export class TerminalModel {
@@ -59,6 +66,11 @@ export class TerminalModel {
   private anchor: number | null = null;
   private titleText = '';
   private disposed = false;
+  private lastInput = -Infinity;
+  private readonly queue: Uint8Array[] = [];
+  private feeding = false;
+  private readonly drained: Array<() => void> = [];
+  private readonly clock: Clock;
 
   constructor(private readonly options: TerminalModelOptions) {
     this.term = new Terminal({
@@ -73,7 +85,8 @@ export class TerminalModel {
       pause: () => options.pause?.(),
       resume: () => options.resume?.(),
     });
-    this.scheduler = new FrameScheduler(() => this.emit(), options.fps ?? DEFAULT_FPS, options.clock ?? systemClock);
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = new FrameScheduler(() => this.emit(), options.fps ?? DEFAULT_FPS, this.clock);
     // Cursor visibility (DECTCEM) is not in xterm's public buffer API; watch the sequences and
     // return false so xterm still handles them itself.
     const watchCursor = (show: boolean) => (params: (number | number[])[]) => {
@@ -107,17 +120,71 @@ export class TerminalModel {
     return this.flow.pending;
   }
 
-  /** Feed PTY output. Parsing is asynchronous; `drain()` waits for it. */
+  /**
+   * Feed PTY output. Parsing is asynchronous; `drain()` waits for it. xterm parses whatever it
+   * holds in slices of up to 12 ms, and the slices of several busy panes run back to back; so
+   * output goes to it in pieces of at most FEED_BYTES, the next one only after the previous is
+   * parsed and the event loop has turned once. Other panes' output, keys and a typed key's echo
+   * then wait for a couple of milliseconds at most, not for every pane's slice.
+   */
   write(data: string | Uint8Array): void {
     if (this.disposed) return;
-    const n = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    this.flow.queued(n);
-    this.term.write(data, () => this.flow.parsed(n));
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (bytes.byteLength === 0) return;
+    this.flow.queued(bytes.byteLength);
+    this.queue.push(bytes);
+    if (!this.feeding) this.feed();
   }
 
   /** Resolves once everything written so far is parsed. */
   drain(): Promise<void> {
-    return new Promise((resolve) => this.term.write('', resolve));
+    return new Promise((resolve) => {
+      if (!this.feeding) this.term.write('', resolve);
+      else this.drained.push(resolve);
+    });
+  }
+
+  /**
+   * A key was just sent to this pane's program. xterm then parses the next output at once rather
+   * than on its next timer (its own echo fast path: `input` with the user-input flag), and for a
+   * short while changes count as an echo, to be drawn without waiting for the frame clock.
+   */
+  userInput(): void {
+    if (this.disposed) return;
+    this.lastInput = this.clock.now();
+    this.term.input('', true);
+  }
+
+  /** A key was sent within the last `ms` milliseconds. */
+  typedWithin(ms: number): boolean {
+    return this.clock.now() - this.lastInput <= ms;
+  }
+
+  private feed(): void {
+    if (this.queue.length === 0 || this.disposed) {
+      this.feeding = false;
+      for (const r of this.drained.splice(0)) this.term.write('', r);
+      return;
+    }
+    this.feeding = true;
+    // Up to FEED_BYTES of what is queued, as one piece (PTY reads arrive in a few KiB each).
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    while (size < FEED_BYTES && this.queue.length > 0) {
+      let next = this.queue.shift()!;
+      if (size + next.byteLength > FEED_BYTES) {
+        this.queue.unshift(next.subarray(FEED_BYTES - size));
+        next = next.subarray(0, FEED_BYTES - size);
+      }
+      parts.push(next);
+      size += next.byteLength;
+    }
+    const piece = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    this.term.write(piece, () => {
+      this.flow.parsed(size);
+      // Not from inside xterm's callback: a write there joins the slice being parsed.
+      setImmediate(() => this.feed());
+    });
   }
 
   /**
@@ -207,7 +274,9 @@ export class TerminalModel {
   }
 
   private changed(): void {
-    if (!this.disposed && this.options.onFrame) this.scheduler.request();
+    if (this.disposed) return;
+    if (this.options.onDirty) this.options.onDirty();
+    else if (this.options.onFrame) this.scheduler.request();
   }
 
   private emit(): void {

@@ -1,0 +1,234 @@
+// Draws terminal panes straight to the outer terminal, the way tmux does, instead of through
+// Ink. Ink lays out and styles every character of its tree on every frame (and, full-screen, writes
+// the whole screen each time): right for the chrome — title bars, the session list, asks, the
+// status bar — which changes a few times a second, but for panes streaming output it cost more
+// than parsing the output. Here a frame writes only the rows whose content changed since they
+// were last drawn (`Row.version`), each as one cursor move, SGR runs and padding to the pane's
+// width; the cursor is drawn as an inverse cell, as TerminalPane does.
+//
+// Ink still owns the screen: it draws the panes' areas blank, and after each of its frames the
+// runner asks `repaintAll()` and writes the result in the same synchronized update, so a pane is
+// never seen blank. Panes are paced by one clock (30 fps by default) for all of them; a change
+// right after a key was typed into a pane (its echo) is drawn at once.
+import type { TerminalModel } from './model.js';
+import { FrameScheduler, systemClock, DEFAULT_FPS, type Clock } from './scheduler.js';
+import type { Row } from './snapshot.js';
+import type { CellStyle, Color } from './style.js';
+
+/** Where one terminal pane's rows go on the screen (0-based cells). */
+export interface PaneRect {
+  session: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Draw the cursor (the focused pane, not scrolled back, no ask over it). */
+  cursor: boolean;
+}
+
+interface Painted {
+  /** `Row.version` drawn at each screen row, -1 when unknown. */
+  versions: number[];
+  /** Cursor cell drawn last, `-1` when none. */
+  cursorY: number;
+  cursorX: number;
+}
+
+/** Begin / end synchronized update: the terminal shows the frame at once, not row by row. */
+export const SYNC_BEGIN = '\x1b[?2026h';
+export const SYNC_END = '\x1b[?2026l';
+
+export class TerminalPainter {
+  private panes: PaneRect[] = [];
+  private readonly painted = new Map<string, Painted>();
+  private readonly dirty = new Set<string>();
+  private readonly scheduler: FrameScheduler;
+  private immediate: NodeJS.Immediate | null = null;
+  private disposed = false;
+  private readonly models = new Map<string, TerminalModel>();
+
+  constructor(
+    private readonly write: (bytes: string) => void,
+    fps = DEFAULT_FPS,
+    clock: Clock = systemClock,
+  ) {
+    this.scheduler = new FrameScheduler(() => this.paint(), fps, clock);
+  }
+
+  /** The terminal model of a session that may get a pane (use-terminals registers them). */
+  track(session: string, model: TerminalModel): void {
+    this.models.set(session, model);
+  }
+
+  untrack(session: string): void {
+    this.models.delete(session);
+    this.painted.delete(session);
+  }
+
+  /** The panes on screen now (from the last layout). A change repaints them all on the next frame. */
+  setPanes(panes: PaneRect[]): void {
+    if (samePanes(panes, this.panes)) return;
+    this.panes = panes;
+    this.painted.clear();
+    for (const p of panes) this.dirty.add(p.session);
+    this.scheduler.request();
+  }
+
+  /** A pane's screen changed; `urgent` draws it without waiting for the frame clock (an echo). */
+  changed(session: string, urgent = false): void {
+    if (this.disposed) return;
+    this.dirty.add(session);
+    if (urgent) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = null;
+        this.paint();
+      });
+    } else this.scheduler.request();
+  }
+
+  /** Every pane, every row: what to write right after something else drew over the panes. */
+  repaintAll(): string {
+    this.painted.clear();
+    let out = '';
+    for (const p of this.panes) out += this.paneBytes(p);
+    this.dirty.clear();
+    return out;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.scheduler.dispose();
+    if (this.immediate !== null) clearImmediate(this.immediate);
+  }
+
+  private paint(): void {
+    if (this.disposed || this.dirty.size === 0) return;
+    let out = '';
+    for (const p of this.panes) if (this.dirty.has(p.session)) out += this.paneBytes(p);
+    this.dirty.clear();
+    if (out !== '') this.write(`${SYNC_BEGIN}${out}\x1b[0m${SYNC_END}`);
+  }
+
+  /** Escape sequences drawing the rows of `p` that changed since they were last drawn. */
+  private paneBytes(p: PaneRect): string {
+    const model = this.models.get(p.session);
+    if (!model || p.width <= 0 || p.height <= 0) return '';
+    const frame = model.frame();
+    // With an ask below, the newest rows matter most: keep the bottom of the screen (as PaneView).
+    const skip = Math.max(0, frame.rows.length - p.height);
+    let painted = this.painted.get(p.session);
+    if (!painted) {
+      painted = { versions: new Array<number>(p.height).fill(-1), cursorY: -1, cursorX: -1 };
+      this.painted.set(p.session, painted);
+    }
+    const showCursor = p.cursor && frame.cursor.visible && frame.scrollOffset === 0;
+    const cy = showCursor ? frame.cursor.y - skip : -1;
+    const cx = showCursor ? frame.cursor.x : -1;
+    let out = '';
+    for (let y = 0; y < p.height; y++) {
+      const row = frame.rows[y + skip];
+      const version = row ? row.version : 0;
+      const cursorHere = y === cy;
+      const cursorWasHere = y === painted.cursorY;
+      if (painted.versions[y] === version && !cursorHere && !cursorWasHere) continue;
+      if (painted.versions[y] === version && cursorHere && cursorWasHere && cx === painted.cursorX) continue;
+      painted.versions[y] = version;
+      out += `\x1b[${p.y + y + 1};${p.x + 1}H${rowBytes(row, p.width, cursorHere ? cx : -1)}`;
+    }
+    painted.cursorY = cy;
+    painted.cursorX = cx;
+    return out;
+  }
+}
+
+function samePanes(a: PaneRect[], b: PaneRect[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.session !== y.session || x.x !== y.x || x.y !== y.y || x.width !== y.width || x.height !== y.height || x.cursor !== y.cursor) return false;
+  }
+  return true;
+}
+
+const sgrCache = new Map<CellStyle, string>();
+
+/** The SGR sequence selecting `style` from scratch (reset first). Styles are interned: cached by identity. */
+export function sgr(style: CellStyle): string {
+  let s = sgrCache.get(style);
+  if (s !== undefined) return s;
+  let p = '0';
+  if (style.bold) p += ';1';
+  if (style.dim) p += ';2';
+  if (style.italic) p += ';3';
+  if (style.underline) p += ';4';
+  if (style.inverse) p += ';7';
+  if (style.invisible) p += ';8';
+  if (style.strikethrough) p += ';9';
+  p += color(style.fg, 30, 90, 38);
+  p += color(style.bg, 40, 100, 48);
+  s = `\x1b[${p}m`;
+  if (sgrCache.size > 4096) sgrCache.clear();
+  sgrCache.set(style, s);
+  return s;
+}
+
+function color(c: Color, base: number, bright: number, extended: number): string {
+  if (c === null) return '';
+  if (typeof c === 'string') {
+    const n = parseInt(c.slice(1), 16);
+    return `;${extended};2;${(n >> 16) & 255};${(n >> 8) & 255};${n & 255}`;
+  }
+  if (c < 8) return `;${base + c}`;
+  if (c < 16) return `;${bright + c - 8}`;
+  return `;${extended};5;${c}`;
+}
+
+const CURSOR_FLIP = '\x1b[7m';
+
+/**
+ * One row as bytes: exactly `width` cells (padded with blanks, cut at the edge; a wide character
+ * that would cross it becomes a blank). `cursorX` >= 0 draws a block cursor there (inverse
+ * toggled, as TerminalPane).
+ */
+export function rowBytes(row: Row | undefined, width: number, cursorX = -1): string {
+  let out = '';
+  let current: CellStyle | null = null;
+  let x = 0;
+  const cells = row?.cells ?? [];
+  // Trailing blanks in the default style are erased in one go below rather than written.
+  let end = cells.length;
+  while (end > 0) {
+    const c = cells[end - 1]!;
+    const st = c.style;
+    if ((c.ch === '' || c.ch === ' ') && st.bg === null && !st.inverse && !st.underline && !st.strikethrough) end--;
+    else break;
+  }
+  for (let i = 0; i < end && x < width; i++) {
+    const c = cells[i]!;
+    if (c.width === 0) continue;
+    if (x + c.width > width) break;
+    const ch = c.ch === '' ? ' ' : c.ch;
+    if (i === cursorX) {
+      out += `${sgr(c.style)}${c.style.inverse ? '\x1b[27m' : CURSOR_FLIP}${c.style.invisible ? ' ' : ch}`;
+      current = null;
+    } else {
+      if (c.style !== current) {
+        out += sgr(c.style);
+        current = c.style;
+      }
+      out += c.style.invisible ? ' '.repeat(c.width) : ch;
+    }
+    x += c.width;
+  }
+  if (x < width) {
+    // The rest of the row is blank: ECH erases it without moving the cursor (cheaper than spaces).
+    out += '\x1b[0m';
+    if (cursorX >= x && cursorX < width) {
+      if (cursorX > x) out += `\x1b[${cursorX - x}X\x1b[${cursorX - x}C`;
+      out += `${CURSOR_FLIP} \x1b[0m`;
+      if (cursorX + 1 < width) out += `\x1b[${width - cursorX - 1}X`;
+    } else out += `\x1b[${width - x}X`;
+  }
+  return out;
+}
