@@ -11,12 +11,13 @@
 //! A carve-out that does not exist yet is protected the same way: its nearest existing ancestor
 //! cannot gain the missing entry.
 //!
-//! This module only reads the filesystem (stat, readdir); it never opens rule fds, so the addon can
-//! use it to explain a profile and the launcher uses the same code to enforce one.
+//! This module only reads the filesystem (lstat, readlink, readdir); it never opens rule fds, so the
+//! addon can use it to explain a profile and the launcher uses the same code to enforce one.
 
 use crate::profile::{Mode, Profile};
-use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsString;
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 // Rights, numbered exactly like Landlock's LANDLOCK_ACCESS_FS_* bits so no translation can drift.
@@ -86,13 +87,6 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-/// A path the profile names, with what it adds (grant) or takes away (mask) at and beneath it.
-#[derive(Debug, Default, Clone, Copy)]
-struct Node {
-    grant: u64,
-    mask: u64,
-}
-
 /// What lstat said about a resolved path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -103,12 +97,16 @@ pub enum Kind {
 
 /// Resolves symlinks component by component, memoizing every prefix, so the many profile paths
 /// that share ancestors (a dozen under $HOME) cost one lstat per distinct component. The launcher
-/// pays this on every start, where realpath(3) would cost a readlink per component per path.
+/// pays this on every start, where realpath(3) would cost a readlink per component per path; the
+/// mount planner and the composer share one resolver, so no path is looked at twice.
 /// Missing tails are kept verbatim: a carve-out that does not exist yet is still placed where it
 /// would appear, and one reached through a symlink is denied where it really lives.
 #[derive(Default)]
 pub struct Resolver {
-    memo: std::collections::HashMap<PathBuf, (PathBuf, Kind)>,
+    /// Profile path (and every prefix resolved on the way) -> (resolved path, kind).
+    memo: BTreeMap<OsString, (PathBuf, Kind)>,
+    /// What lstat said about each resolved path, so composing needs no second lstat.
+    kinds: BTreeMap<OsString, Kind>,
 }
 
 impl Resolver {
@@ -116,8 +114,25 @@ impl Resolver {
         self.resolve_depth(p, 0)
     }
 
+    /// Records that the launcher just created directory `p` (a missing protected path).
+    // Only the launcher's mount layer creates directories; the addon and macOS have none.
+    #[allow(dead_code)]
+    pub fn created(&mut self, p: &Path) {
+        let (real, _) = self.resolve(p);
+        self.kinds.insert(real.clone().into_os_string(), Kind::Dir);
+        self.memo.insert(p.as_os_str().to_os_string(), (real, Kind::Dir));
+    }
+
+    /// The kind of a path this resolver produced (None: never resolved here).
+    fn kind_of(&self, real: &Path) -> Option<Kind> {
+        if real.as_os_str() == "/" {
+            return Some(Kind::Dir);
+        }
+        self.kinds.get(real.as_os_str()).copied()
+    }
+
     fn resolve_depth(&mut self, p: &Path, depth: u32) -> (PathBuf, Kind) {
-        if let Some(hit) = self.memo.get(p) {
+        if let Some(hit) = self.memo.get(p.as_os_str()) {
             return hit.clone();
         }
         let (parent, name) = match (p.parent(), p.file_name()) {
@@ -146,7 +161,8 @@ impl Resolver {
                 Ok(m) => (candidate, if m.is_dir() { Kind::Dir } else { Kind::Other }),
             }
         };
-        self.memo.insert(p.to_path_buf(), out.clone());
+        self.kinds.entry(out.0.clone().into_os_string()).or_insert(out.1);
+        self.memo.insert(p.as_os_str().to_os_string(), out.clone());
         out
     }
 }
@@ -175,24 +191,23 @@ pub fn resolve(p: &Path) -> PathBuf {
 
 /// The Landlock-only composition: every protected path is carved out of the grants.
 pub fn compose(profile: &Profile) -> Result<Plan, String> {
-    compose_with(profile, &profile.fs.protected)
+    compose_with(profile, &profile.fs.protected, &mut Resolver::default())
 }
 
 /// Composes with only `protected` carved out. The mount strategy passes the protected paths it
 /// did not already make read-only with a mount, so write roots without carve-outs stay single,
-/// fully writable rules.
-pub fn compose_with(profile: &Profile, protected: &[PathBuf]) -> Result<Plan, String> {
+/// fully writable rules, and the resolver it planned with, so nothing is resolved twice.
+pub fn compose_with(profile: &Profile, protected: &[PathBuf], resolver: &mut Resolver) -> Result<Plan, String> {
     let mut plan = Plan::default();
     if profile.mode == Mode::None {
         return Ok(plan);
     }
-    let mut nodes: BTreeMap<PathBuf, Node> = BTreeMap::new();
-    let mut resolver = Resolver::default();
+    let mut tree = Tree::default();
     let mut add = |p: &Path, grant: u64, mask: u64| -> Kind {
         let (real, kind) = resolver.resolve(p);
-        let e = nodes.entry(real).or_default();
-        e.grant |= grant;
-        e.mask |= mask;
+        let n = tree.insert(&real);
+        tree.nodes[n].grant |= grant;
+        tree.nodes[n].mask |= mask;
         kind
     };
     for p in &profile.fs.read {
@@ -221,45 +236,84 @@ pub fn compose_with(profile: &Profile, protected: &[PathBuf]) -> Result<Plan, St
     for p in &profile.fs.deny {
         add(p, 0, ALL);
     }
-    // Every resolved prefix's kind, so visiting the interesting chain needs no second lstat.
-    let kinds: std::collections::HashMap<PathBuf, Kind> = resolver.memo.into_values().collect();
-    let root = PathBuf::from("/");
-    visit(&root, 0, &nodes, &kinds, &mut plan)?;
+    tree.sum_masks(0);
+    let mut path = PathBuf::from("/");
+    visit(&tree, 0, &mut path, (0, 0), 0, resolver, &mut plan)?;
     Ok(plan)
 }
 
-/// What `path` itself should allow: grants at or above it, minus masks at or above it.
-fn desired(path: &Path, nodes: &BTreeMap<PathBuf, Node>) -> u64 {
-    let (mut grant, mut mask) = (0, 0);
-    for a in path.ancestors() {
-        if let Some(n) = nodes.get(a) {
-            grant |= n.grant;
-            mask |= n.mask;
+/// The resolved paths the profile names, as a tree of path components rooted at `/`: each
+/// directory's interesting children (those leading to a named path) are right there, instead of
+/// being found by comparing every named path with every directory on the way.
+#[derive(Default)]
+struct Tree {
+    nodes: Vec<TreeNode>,
+}
+
+#[derive(Default)]
+struct TreeNode {
+    /// What this path adds (grant) or takes away (mask) at and beneath it; zero for directories
+    /// that are only on the way to a named path.
+    grant: u64,
+    mask: u64,
+    /// The union of the masks strictly beneath this node.
+    below_mask: u64,
+    /// (component, node index), sorted by component.
+    children: Vec<(OsString, usize)>,
+}
+
+impl Tree {
+    /// The node for an absolute, resolved path, created with its ancestors as needed.
+    fn insert(&mut self, real: &Path) -> usize {
+        if self.nodes.is_empty() {
+            self.nodes.push(TreeNode::default());
         }
+        let mut at = 0;
+        // Resolved paths are normalized: their components are exactly the non-empty
+        // slash-separated parts.
+        for part in real.as_os_str().as_bytes().split(|b| *b == b'/').filter(|c| !c.is_empty()) {
+            let part = OsStr::from_bytes(part);
+            at = match self.nodes[at].children.binary_search_by(|(c, _)| c.as_os_str().cmp(part)) {
+                Ok(i) => self.nodes[at].children[i].1,
+                Err(i) => {
+                    let n = self.nodes.len();
+                    self.nodes.push(TreeNode::default());
+                    self.nodes[at].children.insert(i, (part.to_os_string(), n));
+                    n
+                }
+            };
+        }
+        at
     }
-    grant & !mask
+
+    /// Fills `below_mask` bottom-up; returns the union of the masks at and beneath `n`.
+    fn sum_masks(&mut self, n: usize) -> u64 {
+        let mut below = 0;
+        for i in 0..self.nodes[n].children.len() {
+            let child = self.nodes[n].children[i].1;
+            below |= self.sum_masks(child);
+        }
+        self.nodes[n].below_mask = below;
+        below | self.nodes[n].mask
+    }
 }
 
-/// Nodes strictly beneath `path`, as (first component below `path`, node).
-fn beneath<'a>(path: &'a Path, nodes: &'a BTreeMap<PathBuf, Node>) -> impl Iterator<Item = (OsString, &'a Node)> + 'a {
-    nodes.iter().filter_map(move |(p, n)| {
-        let rest = p.strip_prefix(path).ok()?;
-        let first = rest.components().next()?;
-        Some((first.as_os_str().to_os_string(), n))
-    })
-}
-
+/// Emits the rules for the directory or file at `path` (tree node `n`). `above` is the (grant,
+/// mask) union of the named paths above it, `already` what rules above it already grant here.
 fn visit(
-    path: &Path,
+    tree: &Tree,
+    n: usize,
+    path: &mut PathBuf,
+    above: (u64, u64),
     already: u64,
-    nodes: &BTreeMap<PathBuf, Node>,
-    kinds: &std::collections::HashMap<PathBuf, Kind>,
+    resolver: &Resolver,
     plan: &mut Plan,
 ) -> Result<(), String> {
+    let node = &tree.nodes[n];
     // Components were resolved already, so a symlink here is a leaf we do not follow.
-    let kind = match kinds.get(path) {
-        Some(k) => *k,
-        None => match std::fs::symlink_metadata(path) {
+    let kind = match resolver.kind_of(path) {
+        Some(k) => k,
+        None => match std::fs::symlink_metadata(&*path) {
             Ok(m) if m.is_dir() => Kind::Dir,
             Ok(_) => Kind::Other,
             Err(_) => Kind::Missing,
@@ -267,37 +321,33 @@ fn visit(
     };
     if kind == Kind::Missing {
         // Nothing to grant, and its parent already lacks the rights to create it.
-        if nodes.get(path).map(|n| n.grant != 0).unwrap_or(false) && !path.starts_with("/dev") {
+        if node.grant != 0 && !path.starts_with("/dev") {
             plan.notes.push(format!("skipped missing root {}", path.display()));
         }
         return Ok(());
     }
     let is_dir = kind == Kind::Dir;
-    let want = desired(path, nodes);
-    let mut below_mask = 0;
-    let mut interesting: BTreeSet<OsString> = BTreeSet::new();
-    for (child, n) in beneath(path, nodes) {
-        below_mask |= n.mask;
-        interesting.insert(child);
-    }
+    // What this path itself should allow: grants at or above it, minus masks at or above it.
+    let (grant_above, mask_above) = (above.0 | node.grant, above.1 | node.mask);
+    let want = grant_above & !mask_above;
     // Safe for the whole subtree: nothing a carve-out below takes away.
-    let safe = if is_dir { want & !below_mask } else { want & FILE_RIGHTS };
+    let safe = if is_dir { want & !node.below_mask } else { want & FILE_RIGHTS };
     let grant = safe & !already;
     if grant != 0 {
-        plan.rules.push(Rule { path: path.to_path_buf(), access: grant, dir: is_dir });
+        plan.rules.push(Rule { path: path.clone(), access: grant, dir: is_dir });
     }
     let now = already | grant;
-    if !is_dir || interesting.is_empty() {
+    if !is_dir || node.children.is_empty() {
         return Ok(());
     }
     // What this directory's unaffected children still need: hand it to each sibling of the carve-outs.
     let residual = want & !now;
     if residual != 0 {
-        let entries = std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
+        let entries = std::fs::read_dir(&*path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
         for entry in entries {
             let entry = entry.map_err(|e| format!("cannot list {}: {e}", path.display()))?;
             let name = entry.file_name();
-            if interesting.contains(&name) {
+            if node.children.binary_search_by(|(c, _)| c.cmp(&name)).is_ok() {
                 continue;
             }
             let ft = match entry.file_type() {
@@ -314,8 +364,11 @@ fn visit(
             }
         }
     }
-    for child in interesting {
-        visit(&path.join(&child), now, nodes, kinds, plan)?;
+    for (name, child) in &node.children {
+        path.push(name);
+        let r = visit(tree, *child, path, (grant_above, mask_above), now, resolver, plan);
+        path.pop();
+        r?;
     }
     Ok(())
 }
@@ -460,6 +513,21 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(effective(&plan, &t.0.join("s/inner/f")), 0);
+    }
+
+    #[test]
+    fn a_shared_resolver_sees_directories_created_after_it_looked() {
+        let t = Tmp::new("created");
+        let new = t.0.join("new");
+        let p = profile(FsPolicy { read: vec![new.clone()], ..Default::default() });
+        let mut r = Resolver::default();
+        let before = compose_with(&p, &[], &mut r).unwrap();
+        assert!(!before.rules.iter().any(|rule| rule.path == new));
+        fs::create_dir(&new).unwrap();
+        r.created(&new);
+        let after = compose_with(&p, &[], &mut r).unwrap();
+        assert_eq!(after.rules, compose(&p).unwrap().rules);
+        assert!(after.rules.iter().any(|rule| rule.path == new && rule.dir));
     }
 
     #[test]

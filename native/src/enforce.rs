@@ -6,7 +6,7 @@
 //! Decides what is missing on this kernel and whether that is fatal, and reports what was
 //! enforced.
 
-use crate::compose::{self, Plan};
+use crate::compose::{self, Plan, Resolver};
 use crate::landlock;
 use crate::mounts::{self, By, NsError, Protection};
 use crate::profile::{Mode, NetMode, Profile, ProtectStrategy};
@@ -107,17 +107,20 @@ pub fn apply(p: &Profile, status: &mut Status) -> Result<(), ()> {
         }
     }
 
-    let mounted = match protect_with_mounts(p, status) {
+    // One resolver for planning the mounts and composing the rules: each path is looked at once.
+    let mut resolver = Resolver::default();
+    let mounted = match protect_with_mounts(p, status, &mut resolver) {
         Ok(m) => m,
         Err(e) => {
             status.error = Some(e);
             return Err(());
         }
     };
-    let composed = match &mounted {
-        Some(mp) => compose::compose_with(p, &mp.landlock),
-        None => compose::compose(p),
+    let carve_outs = match &mounted {
+        Some(mp) => &mp.landlock,
+        None => &p.fs.protected,
     };
+    let composed = compose::compose_with(p, carve_outs, &mut resolver);
     let plan: Plan = match composed {
         Ok(plan) => plan,
         Err(e) => {
@@ -204,7 +207,7 @@ pub fn apply(p: &Profile, status: &mut Status) -> Result<(), ()> {
 /// left entirely to Landlock (strategy `landlock`, nothing to mount, or `auto` without user
 /// namespaces). Err: refuse to run — either `mount` was demanded and is unavailable, or setup
 /// failed halfway, leaving the process in a namespace it cannot leave.
-fn protect_with_mounts(p: &Profile, status: &mut Status) -> Result<Option<mounts::MountPlan>, String> {
+fn protect_with_mounts(p: &Profile, status: &mut Status, resolver: &mut Resolver) -> Result<Option<mounts::MountPlan>, String> {
     if p.protect_strategy == ProtectStrategy::Landlock || p.mode != Mode::WorkspaceWrite {
         return Ok(None);
     }
@@ -228,7 +231,7 @@ fn protect_with_mounts(p: &Profile, status: &mut Status) -> Result<Option<mounts
     if let Some(reason) = mounts::known_unavailable() {
         return unavailable(status, reason);
     }
-    let plan = mounts::plan(p, true);
+    let plan = mounts::plan(p, true, resolver);
     status.notes.extend(plan.notes.iter().cloned());
     if plan.is_empty() {
         // No protected path exists inside a write root: no namespace needed, none paid for.

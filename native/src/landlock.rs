@@ -118,9 +118,13 @@ pub fn restrict(abi: u32, req: &Request) -> Result<usize, String> {
             }
             let c = CString::new(rule.path.as_os_str().as_bytes()).map_err(|_| "path with NUL".to_string())?;
             // O_PATH: we need an anchor for the rule, not the right to read; it works on files we
-            // could not open for reading and on directories we could not list.
-            // SAFETY: c is a valid NUL-terminated string.
-            let raw = unsafe { libc::open(c.as_ptr(), libc::O_PATH | libc::O_CLOEXEC | libc::O_NOFOLLOW) };
+            // could not open for reading and on directories we could not list. The raw syscall,
+            // because musl's open() follows every O_CLOEXEC open with a redundant
+            // fcntl(FD_CLOEXEC) (for kernels before 2.6.23): one more syscall per rule.
+            // SAFETY: c is a valid NUL-terminated string; openat takes no other pointers.
+            let raw = unsafe {
+                libc::syscall(libc::SYS_openat, libc::AT_FDCWD, c.as_ptr(), libc::O_PATH | libc::O_CLOEXEC | libc::O_NOFOLLOW)
+            } as libc::c_int;
             if raw < 0 {
                 // The entry vanished between composing and now: fewer grants, never more.
                 continue;

@@ -67,9 +67,9 @@ impl MountPlan {
 /// Decides, per protected path, how the mount strategy protects it, creating the missing
 /// directories `fs.create` names when `create` is set (without it, planning changes nothing and
 /// assumes creation would succeed). Done before entering the namespace: a root launcher inside
-/// it loses its override on directories it does not own.
-pub fn plan(p: &Profile, create: bool) -> MountPlan {
-    let mut r = Resolver::default();
+/// it loses its override on directories it does not own. `r` is handed on to composing, which
+/// then resolves none of these paths again.
+pub fn plan(p: &Profile, create: bool, r: &mut Resolver) -> MountPlan {
     let roots: Vec<PathBuf> = p
         .fs
         .write
@@ -96,7 +96,11 @@ pub fn plan(p: &Profile, create: bool) -> MountPlan {
             let parent_is_dir = prot.parent().map(|d| r.resolve(d).1 == Kind::Dir).unwrap_or(false);
             let made = if p.fs.create.contains(prot) && parent_is_dir {
                 if create {
-                    create_dir(&real).map_err(|e| plan.notes.push(e)).is_ok()
+                    let made = create_dir(&real).map_err(|e| plan.notes.push(e)).is_ok();
+                    if made {
+                        r.created(prot);
+                    }
+                    made
                 } else {
                     true
                 }
@@ -264,6 +268,9 @@ fn statvfs_flags(c: &CString) -> std::io::Result<u64> {
     }
 }
 
+/// statvfs's relatime flag (linux/statfs.h); the libc crate does not export it for musl.
+const ST_RELATIME: u64 = 0x1000;
+
 /// Remounts the bind at `c` read-only, nosuid and nodev. The flags the mount already has are
 /// carried over: in a user namespace, flags inherited from the parent namespace are locked and a
 /// remount that would clear one (noexec, an atime mode) is refused.
@@ -278,7 +285,7 @@ fn remount_read_only(c: &CString) -> std::io::Result<()> {
     }
     if f & libc::ST_NOATIME as u64 != 0 {
         flags |= libc::MS_NOATIME;
-    } else if f & libc::ST_RELATIME as u64 != 0 {
+    } else if f & ST_RELATIME != 0 {
         flags |= libc::MS_RELATIME;
     } else {
         flags |= libc::MS_STRICTATIME;
@@ -373,6 +380,7 @@ mod tests {
                 ..Default::default()
             }),
             true,
+            &mut Resolver::default(),
         );
         assert_eq!(plan.created, vec![bridle.clone()]);
         assert!(bridle.is_dir());
@@ -403,6 +411,7 @@ mod tests {
                 ..Default::default()
             }),
             true,
+            &mut Resolver::default(),
         );
         assert!(plan.created.is_empty());
         assert!(!ws.join(".git").exists());
@@ -419,7 +428,11 @@ mod tests {
         let inner = t.0.join("a/ws");
         fs::create_dir_all(inner.join(".git/hooks")).unwrap();
         let hooks = inner.join(".git/hooks");
-        let plan = plan(&profile(FsPolicy { write: vec![inner.clone(), t.0.clone()], protected: vec![hooks.clone()], ..Default::default() }), false);
+        let plan = plan(
+            &profile(FsPolicy { write: vec![inner.clone(), t.0.clone()], protected: vec![hooks.clone()], ..Default::default() }),
+            false,
+            &mut Resolver::default(),
+        );
         let pins: Vec<_> = plan.mounts.iter().filter(|(_, ro)| !ro).map(|(p, _)| p.clone()).collect();
         // The inner workspace sits in a writable directory, so it and everything down to the
         // protected path must be pinned, or renaming any of them would sidestep the mount.

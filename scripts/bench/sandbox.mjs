@@ -52,6 +52,12 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The q-quantile (0..1), nearest rank: on a loaded machine the low quantiles move least. */
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
 function which(cmd) {
   try {
     return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || null;
@@ -101,8 +107,10 @@ export default async function (args) {
     // Warm caches (page cache, dentries) before measuring.
     execFileSync(driver, ['20', ...argv.slice(1)], { cwd: ws });
     const out = execFileSync(driver, argv, { cwd: ws, encoding: 'utf8', maxBuffer: 64 << 20 });
-    const med = out.trim().split('\n').map((l) => median(l.split(' ').map(Number)));
-    const [plain, bridle, bwr, landlock] = med;
+    const samples = out.trim().split('\n').map((l) => l.split(' ').map(Number));
+    const [plain, bridle, bwr, landlock] = samples.map(median);
+    const [plain25, bridle25, bwr25, landlock25] = samples.map((xs) => quantile(xs, 0.25));
+    const [plainMin, bridleMin, , landlockMin] = samples.map((xs) => Math.min(...xs));
     const ms = (us) => `${(us / 1000).toFixed(3)} ms`;
     console.log(`sandbox spawn benchmark: /bin/true, ${rounds} runs each, interleaved, posix_spawn+waitpid from a C driver`);
     console.log(`  kernel ${os.release()}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`);
@@ -113,6 +121,7 @@ export default async function (args) {
     console.log(`  bridle-sandbox protect_strategy: auto (${process.getuid?.() === 0 ? 'as root: mount namespace only' : 'user + mount namespace'})`);
     console.log(`  ratio bridle-sandbox/plain ${(bridle / plain).toFixed(2)}x, bwrap/bridle-sandbox ${(bwr / bridle).toFixed(2)}x (goal >= 3x)`);
     console.log(`  bridle-sandbox rules: ${profile.fs.protected.length} protected, ${profile.fs.deny.length} denied paths composed per launch`);
+    console.log(`  less load-sensitive: overhead at p25 ${ms(bridle25 - plain25)} (landlock ${ms(landlock25 - plain25)}), at min ${ms(bridleMin - plainMin)} (landlock ${ms(landlockMin - plainMin)}); bwrap/bridle-sandbox at p25 ${(bwr25 / bridle25).toFixed(2)}x`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

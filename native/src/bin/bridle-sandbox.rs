@@ -12,6 +12,13 @@
 //!
 //! The launcher must stay single-threaded until exec: Landlock and seccomp apply to the calling
 //! thread only, and the exec'd image inherits exactly that thread's restrictions.
+//!
+//! It starts before every confined process, so its own startup is on the hot path: it has a C
+//! `main` (no std runtime setup: that read /proc/self/maps and set up a signal stack on every
+//! launch, for a process that lives a millisecond) and execs with the very argv it was given.
+
+// The test harness brings its own main.
+#![cfg_attr(not(test), no_main)]
 
 // Shared with the addon by path: this binary must not link napi symbols.
 #[path = "../compose.rs"]
@@ -23,9 +30,18 @@ mod profile;
 #[path = "../seatbelt.rs"]
 mod seatbelt;
 
+#[path = "../arena.rs"]
+mod arena;
+#[cfg(not(test))]
+#[global_allocator]
+static ALLOC: arena::Arena = arena::Arena;
+
 #[cfg(target_os = "linux")]
 #[path = "../enforce.rs"]
 mod enforce;
+#[cfg(target_os = "linux")]
+#[path = "../exec.rs"]
+mod exec;
 #[cfg(target_os = "linux")]
 #[path = "../harden.rs"]
 mod harden;
@@ -41,8 +57,11 @@ mod seccomp;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
+use std::os::unix::ffi::OsStrExt;
+#[cfg(target_os = "macos")]
 use std::os::unix::process::CommandExt;
-use std::process::{Command, ExitCode};
+#[cfg(target_os = "macos")]
+use std::process::Command;
 
 const EXIT_SANDBOX: u8 = 125;
 
@@ -58,6 +77,21 @@ struct Args {
     explain: bool,
     seatbelt: bool,
     command: Vec<OsString>,
+}
+
+/// The process's arguments as main received them: the command after `--` is exec'd from this very
+/// array (it is NULL-terminated, as execvp wants), so nothing is copied for the exec.
+struct RawArgs {
+    argc: usize,
+    argv: *const *const libc::c_char,
+}
+
+impl RawArgs {
+    fn get(&self, i: usize) -> OsString {
+        // SAFETY: i < argc, and argv[0..argc] are valid NUL-terminated strings for the process's life.
+        let c = unsafe { std::ffi::CStr::from_ptr(*self.argv.add(i)) };
+        std::ffi::OsStr::from_bytes(c.to_bytes()).to_os_string()
+    }
 }
 
 fn parse(mut argv: Vec<OsString>) -> Result<Args, String> {
@@ -112,7 +146,8 @@ fn report(status_fd: Option<i32>, line: &str) {
         use std::os::fd::{FromRawFd, IntoRawFd};
         // SAFETY: the caller passed this descriptor for our status line; we own it for the write.
         let mut f = unsafe { std::fs::File::from_raw_fd(n) };
-        let _ = writeln!(f, "{line}");
+        // One write: the reader may take the first chunk for the whole line.
+        let _ = f.write_all(format!("{line}\n").as_bytes());
         if n <= 2 {
             // A standard stream doubling as the status channel stays open for the command.
             let _ = f.into_raw_fd();
@@ -121,16 +156,38 @@ fn report(status_fd: Option<i32>, line: &str) {
     }
 }
 
+type ExitCode = u8;
+const SUCCESS: ExitCode = 0;
+
 fn fail(msg: &str) -> ExitCode {
     eprintln!("bridle-sandbox: {msg}");
-    ExitCode::from(EXIT_SANDBOX)
+    EXIT_SANDBOX
 }
 
-fn main() -> ExitCode {
-    let argv: Vec<OsString> = std::env::args_os().skip(1).collect();
+/// Prints to stdout and flushes: without std's runtime nothing flushes stdout at exit.
+fn print_out(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => SUCCESS,
+        Err(e) => fail(&format!("cannot write to stdout: {e}")),
+    }
+}
+
+/// The C entry point (see the module comment). Under the test harness it is an ordinary function.
+#[cfg_attr(not(test), no_mangle)]
+pub extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
+    // As std's runtime would: a closed stdout or status pipe is an error to report, not a signal
+    // that kills the launcher. Reset to the default before exec (confine_and_exec).
+    // SAFETY: setting a signal disposition; no handler code involved.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    let raw = RawArgs { argc: usize::try_from(argc).unwrap_or(0), argv };
+    libc::c_int::from(run(&raw))
+}
+
+fn run(raw: &RawArgs) -> ExitCode {
+    let argv: Vec<OsString> = (1..raw.argc).map(|i| raw.get(i)).collect();
     if argv.first().map(|a| a == "--probe").unwrap_or(false) {
-        println!("{}", serde_json::to_string(&probe::probe()).expect("probe serializes"));
-        return ExitCode::SUCCESS;
+        return print_out(&format!("{}\n", serde_json::to_string(&probe::probe()).expect("probe serializes")));
     }
     let args = match parse(argv) {
         Ok(a) => a,
@@ -148,8 +205,7 @@ fn main() -> ExitCode {
         Err(errs) => return fail(&format!("invalid profile:\n  {}", errs.join("\n  "))),
     };
     if args.seatbelt {
-        print!("{}", seatbelt::render(&prof));
-        return ExitCode::SUCCESS;
+        return print_out(&seatbelt::render(&prof));
     }
     if args.explain {
         return match compose::compose(&prof) {
@@ -159,8 +215,7 @@ fn main() -> ExitCode {
                     .iter()
                     .map(|r| serde_json::json!({"path": r.path, "dir": r.dir, "access": compose::access_names(r.access)}))
                     .collect();
-                println!("{}", serde_json::json!({"rules": rules, "notes": plan.notes}));
-                ExitCode::SUCCESS
+                print_out(&format!("{}\n", serde_json::json!({"rules": rules, "notes": plan.notes})))
             }
             Err(e) => fail(&e),
         };
@@ -168,11 +223,13 @@ fn main() -> ExitCode {
     if args.command.is_empty() {
         return fail("missing command: bridle-sandbox --profile FILE -- CMD ARGS...");
     }
-    confine_and_exec(&prof, args.status_fd, args.command)
+    // The command is the tail of argv (parse stopped at `--`).
+    let first = raw.argc - args.command.len();
+    confine_and_exec(&prof, args.status_fd, raw, first)
 }
 
 #[cfg(target_os = "linux")]
-fn confine_and_exec(prof: &profile::Profile, status_fd: Option<i32>, mut command: Vec<OsString>) -> ExitCode {
+fn confine_and_exec(prof: &profile::Profile, status_fd: Option<i32>, raw: &RawArgs, first: usize) -> ExitCode {
     let mut status = enforce::Status::new(prof);
     let applied = enforce::apply(prof, &mut status);
     let line = serde_json::to_string(&status).expect("status serializes");
@@ -184,14 +241,24 @@ fn confine_and_exec(prof: &profile::Profile, status_fd: Option<i32>, mut command
         // Nobody is listening on a status fd: stderr is the only record of what is not enforced.
         eprintln!("bridle-sandbox: best effort: {line}");
     }
-    let program = command.remove(0);
-    let err = Command::new(&program).args(&command).exec();
-    eprintln!("bridle-sandbox: cannot exec {}: {}", program.to_string_lossy(), err);
-    ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 })
+    // Straight from our own argv and environ: nothing to copy on the way out.
+    // SAFETY: first < argc, so argv[first..] is the command's NULL-terminated argv; the signal
+    // call sets a disposition only (the command starts with SIGPIPE at its default).
+    let err = unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        exec::execvp(raw.argv.add(first))
+    };
+    eprintln!("bridle-sandbox: cannot exec {}: {}", raw.get(first).to_string_lossy(), err);
+    if err.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    }
 }
 
 #[cfg(target_os = "macos")]
-fn confine_and_exec(prof: &profile::Profile, status_fd: Option<i32>, command: Vec<OsString>) -> ExitCode {
+fn confine_and_exec(prof: &profile::Profile, status_fd: Option<i32>, raw: &RawArgs, first: usize) -> ExitCode {
+    let command: Vec<OsString> = (first..raw.argc).map(|i| raw.get(i)).collect();
     // sandbox-exec applies the profile to itself and execs the command: the same
     // restrict-then-exec shape as on Linux, with the kernel's Seatbelt doing the enforcing.
     let text = seatbelt::render(prof);
@@ -202,6 +269,6 @@ fn confine_and_exec(prof: &profile::Profile, status_fd: Option<i32>, command: Ve
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn confine_and_exec(_: &profile::Profile, _: Option<i32>, _: Vec<OsString>) -> ExitCode {
+fn confine_and_exec(_: &profile::Profile, _: Option<i32>, _: &RawArgs, _: usize) -> ExitCode {
     fail("no sandbox implementation for this OS")
 }
