@@ -4,6 +4,14 @@ import type { Gate, GateDecision, NormalizedAction } from './types.js';
 
 export const DEFAULT_GATE_TIMEOUT_MS = 10 * 60 * 1000;
 
+/** Extra seconds a vendor hook waits beyond the gate timeout, so the gate's own deny arrives first. */
+const HOOK_MARGIN_S = 30;
+
+/** Seconds a vendor's hook may wait for Bridle's answer, given the session's gate timeout. */
+export function hookTimeoutSeconds(gateTimeoutMs: number | undefined): number {
+  return Math.ceil((gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS) / 1000) + HOOK_MARGIN_S;
+}
+
 /** Prefix of every deny message Bridle writes itself, so agents (and readers) know who refused. */
 const BY = 'Bridle policy';
 

@@ -5,7 +5,7 @@
 // is structure the TUI does not expose: no turns, text deltas or vendor usage (the proxy still
 // meters usage), and `send` types the text into the TUI.
 import { BaseHarness } from './base.js';
-import { DEFAULT_GATE_TIMEOUT_MS } from './gate.js';
+import { hookTimeoutSeconds } from './gate.js';
 import { startHookEndpoint, type HookEndpoint } from './hook-endpoint.js';
 import { launchPty, type PtyProcess } from './pty.js';
 import type { Harness, StartOptions } from './types.js';
@@ -39,9 +39,6 @@ export interface InteractiveHarness extends Harness {
 
 export const DEFAULT_SIZE: TerminalSize = { cols: 120, rows: 40 };
 
-/** Extra seconds a hook waits beyond the gate timeout, so the gate's own deny arrives first. */
-export const HOOK_MARGIN_S = 30;
-
 /** What a vendor's interactive variant supplies: how to launch it, and how to answer its hook. */
 export interface PtyLaunch {
   file: string;
@@ -64,7 +61,7 @@ export abstract class InteractiveBase extends BaseHarness implements Interactive
 
   /** Seconds the vendor's hook may wait for an answer. */
   protected get hookTimeoutS(): number {
-    return Math.ceil((this.ctx.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS) / 1000) + HOOK_MARGIN_S;
+    return hookTimeoutSeconds(this.ctx.gateTimeoutMs);
   }
 
   /** Writes the private config home and returns the command; the hook endpoint is already up. */

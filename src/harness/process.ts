@@ -4,10 +4,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../paths.js';
+import { groupKiller, signalGroup } from './process-group.js';
 import type { ExitInfo, LaunchWrapper } from './types.js';
-
-/** Grace period between SIGTERM and SIGKILL when stopping. */
-const KILL_GRACE_MS = 3000;
 
 export interface AgentProcess {
   child: ChildProcessWithoutNullStreams;
@@ -88,20 +86,10 @@ export function launch(options: LaunchOptions): AgentProcess {
   // A vendor exiting while we write must not crash the host.
   child.stdin.on('error', () => undefined);
 
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      try {
-        child.kill(signal);
-      } catch {
-        // already gone
-      }
-    }
+  const signal = (sig: NodeJS.Signals): void => {
+    if (child.pid !== undefined) signalGroup(child.pid, sig, (s) => child.kill(s));
   };
 
-  let killing: Promise<ExitInfo> | undefined;
   return {
     child,
     pid: child.pid,
@@ -111,18 +99,6 @@ export function launch(options: LaunchOptions): AgentProcess {
       child.stdin.write(`${line}\n`);
       return true;
     },
-    kill() {
-      if (killing) return killing;
-      const running = child.exitCode === null && child.signalCode === null;
-      if (running) signalGroup('SIGTERM');
-      const timer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
-      killing = exited.then((info) => {
-        clearTimeout(timer);
-        // Stragglers that ignored SIGTERM but outlived the leader still share its group.
-        signalGroup('SIGKILL');
-        return info;
-      });
-      return killing;
-    },
+    kill: groupKiller(exited, signal, () => child.exitCode === null && child.signalCode === null),
   };
 }

@@ -3,10 +3,8 @@
 // headless `launch`. node-pty makes the child a session leader, so its pid is also its process
 // group: ending the session signals the group and nothing it started outlives it.
 import pty from 'node-pty';
+import { groupKiller, signalGroup } from './process-group.js';
 import type { ExitInfo, LaunchWrapper } from './types.js';
-
-/** Grace period between SIGTERM and SIGKILL when stopping (as for headless agents). */
-const KILL_GRACE_MS = 3000;
 
 export interface PtyLaunchOptions {
   file: string;
@@ -74,19 +72,12 @@ export function launchPty(options: PtyLaunchOptions): PtyProcess {
     }
   });
 
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // already gone
-      }
-    }
-  };
-
-  let killing: Promise<ExitInfo> | undefined;
+  const killGroup = groupKiller(
+    exited,
+    (sig) => signalGroup(pid, sig, (s) => process.kill(pid, s)),
+    () => alive,
+  );
+  let killed = false;
   return {
     pid,
     exited,
@@ -117,21 +108,13 @@ export function launchPty(options: PtyLaunchOptions): PtyProcess {
       if (pauses === 0 && alive) child.resume();
     },
     kill() {
-      if (killing) return killing;
-      // A paused reader would keep a dying program blocked on write.
-      if (pauses > 0) {
+      // A paused reader would keep a dying program blocked on write. Later calls only await the first.
+      if (!killed && pauses > 0) {
         pauses = 0;
         child.resume();
       }
-      if (alive) signalGroup('SIGTERM');
-      const timer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
-      killing = exited.then((info) => {
-        clearTimeout(timer);
-        // Stragglers that ignored SIGTERM but outlived the leader still share its group.
-        signalGroup('SIGKILL');
-        return info;
-      });
-      return killing;
+      killed = true;
+      return killGroup();
     },
   };
 }

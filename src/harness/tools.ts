@@ -11,6 +11,11 @@ export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A finite number, else 0: vendors omit token counts they did not measure. */
+export function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
 /** Absolute form of a path the agent gave relative to its working directory. */
 export function absolute(workspace: string, p: string): string {
   return path.resolve(workspace, p);

@@ -3,25 +3,10 @@
 // (message_start, content blocks with text_delta / input_json_delta, message_delta with usage
 // and stop_reason, message_stop).
 import type { ServerResponse } from 'node:http';
+import { isObject, textOf, type Json } from './content.js';
 import type { LastEntry, Probe } from './match.js';
 import { chunks, newId, type Reply, type ToolCall } from './reply.js';
 import { sendJson, sse, startSse } from './http-util.js';
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Text of a content value: a string, or the text blocks of a block list. */
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .filter((b): b is Json => isObject(b) && b.type === 'text' && typeof b.text === 'string')
-    .map((b) => b.text as string)
-    .join('\n');
-}
 
 function lastEntry(messages: unknown[]): LastEntry {
   // Tool names come from the assistant's tool_use blocks, which results refer to by id.

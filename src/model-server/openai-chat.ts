@@ -3,24 +3,10 @@
 // deltas, `tool_calls` deltas, a finish chunk, the usage chunk when
 // `stream_options.include_usage` is set, then `[DONE]`).
 import type { ServerResponse } from 'node:http';
+import { isObject, textOf, type Json } from './content.js';
 import type { LastEntry, Probe } from './match.js';
 import { argumentsText, chunks, newId, type Reply } from './reply.js';
 import { sendJson, sse, startSse, unixSeconds } from './http-util.js';
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .filter((p): p is Json => isObject(p) && p.type === 'text' && typeof p.text === 'string')
-    .map((p) => p.text as string)
-    .join('\n');
-}
 
 function lastEntry(messages: unknown[]): LastEntry {
   const toolNames = new Map<string, string>();

@@ -4,24 +4,14 @@
 // Tool calls become `function_call` items, or `custom_tool_call` / `local_shell_call` items when
 // the client declared the tool with that type.
 import type { ServerResponse } from 'node:http';
+import { isObject, textOf as contentText, type Json } from './content.js';
 import type { LastEntry, Probe } from './match.js';
 import { argumentsText, chunks, newId, type Reply, type ToolCall } from './reply.js';
 import { sendJson, sse, startSse, unixSeconds } from './http-util.js';
 
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Text of message content or tool output: a string, or the text parts of a part list. */
+/** Text of message content or tool output: any part with a text counts (input_text, output_text…). */
 function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .filter((p): p is Json => isObject(p) && typeof p.text === 'string')
-    .map((p) => p.text as string)
-    .join('\n');
+  return contentText(content, () => true);
 }
 
 function lastEntry(input: unknown): LastEntry {

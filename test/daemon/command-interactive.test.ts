@@ -6,7 +6,7 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AttachResult, Push } from '../../src/daemon/index.js';
-import { connectDaemon } from '../../src/daemon/index.js';
+import { connectDaemon, ptyBytes } from '../../src/daemon/index.js';
 import { worldFor } from './helpers.js';
 
 test('command harness on a PTY: typed input runs in the shell; pty_pause / pty_resume', async (t) => {
@@ -22,7 +22,7 @@ test('command harness on a PTY: typed input runs in the shell; pty_pause / pty_r
   const seen: Array<{ what: string; resolve: () => void }> = [];
   client.onPush((p: Push) => {
     if (p.push !== 'pty' || p.session !== session) return;
-    screen += Buffer.from(p.data, 'base64').toString('utf8');
+    screen += ptyBytes(p).toString('utf8');
     for (const s of seen.splice(0)) (screen.includes(s.what) ? s.resolve() : seen.push(s));
   });
   const shows = (what: string): Promise<void> => (screen.includes(what) ? Promise.resolve() : new Promise((resolve) => seen.push({ what, resolve })));

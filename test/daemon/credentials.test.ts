@@ -2,44 +2,21 @@
 // front for the scripted model server with the test's own CA; the agent's environment, its files
 // and the event store only ever see the placeholder, while the upstream receives the real key.
 import test from 'ava';
-import https from 'node:https';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer } from '../../src/model-server/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTestPki } from '../proxy/helpers/pki.js';
+import { tlsFront } from '../helpers/tls-front.js';
 import { ctxOk, fixture, worldFor } from './helpers.js';
+import { serveScript } from '../helpers/model-server.js';
 
 const REAL = 'sk-ant-api03-REALkeyThatMustNeverReachTheAgent0123456789abcdefghijkl';
-
-/** TLS in front of a plain-HTTP server: the proxy swaps credentials only into TLS upstreams. */
-async function httpsFront(target: number, pki: ReturnType<typeof makeTestPki>): Promise<{ port: number; close(): Promise<void> }> {
-  const server = https.createServer({ key: pki.key, cert: pki.cert }, (req, res) => {
-    const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 test('the child never sees the real key or the daemon token; the upstream gets the key; the store never holds it', async (t) => {
   const pki = makeTestPki(['localhost']);
   const w = worldFor(t, { ANTHROPIC_API_KEY: REAL, BRIDLE_UPSTREAM_CA: pki.caPath });
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         user: 'check',
@@ -54,8 +31,7 @@ test('the child never sees the real key or the daemon token; the upstream gets t
       { tool_result_regex: '.', reply: { text: 'Checked.' } },
     ],
   });
-  t.teardown(() => server.close());
-  const front = await httpsFront(server.port, pki);
+  const front = await tlsFront(pki, server.port);
   t.teardown(() => front.close());
   w.env.ANTHROPIC_BASE_URL = `https://127.0.0.1:${front.port}`;
   const ws = w.workspace('creds');

@@ -7,16 +7,8 @@ import { statSync } from 'node:fs';
 import { DaemonClient, spawnDaemon, type EventsPush } from '../../src/daemon/index.js';
 import type { Session, StoredEvent } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
+import { alive } from '../helpers/process.js';
 import { ctxOk, daemonPid, fixture, worldFor, type World } from './helpers.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Starts a long-lived `command` session and resolves once its first output is stored. */
 async function startSleeper(w: World, c: DaemonClient): Promise<{ id: string; pid: number }> {

@@ -11,18 +11,18 @@
 // The model server scripts each vendor's own tool names. Upstream model traffic goes to an HTTPS
 // front (the test's CA) so that the proxy swaps real keys in, as it would for the real APIs.
 import test from 'ava';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer, type ModelServer } from '../../src/model-server/index.js';
+import type { ModelServer } from '../../src/model-server/index.js';
+import { serveScript } from '../helpers/model-server.js';
 import type { ScriptSource } from '../../src/model-server/script.js';
-import { spawnDaemon, type DaemonClient, type EventsPush } from '../../src/daemon/index.js';
+import { spawnDaemon, type DaemonClient } from '../../src/daemon/index.js';
 import type { Decision, Session, Usage } from '../../src/store/index.js';
 import { packageRoot } from '../../src/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTestPki } from '../proxy/helpers/pki.js';
+import { tlsFront, type TlsFront } from '../helpers/tls-front.js';
+import { dump, runAnswering, type Stored } from './answering.js';
 import { ctxOk, fixture, makeWorld, type World } from './helpers.js';
 
 const REAL_ANTHROPIC = 'sk-ant-api03-REALanthropicKeyNeverForTheAgent0123456789abcdef';
@@ -82,32 +82,9 @@ function toolsScript(kind: Exclude<Kind, 'cursor'>, ws: string, token: string): 
   ];
 }
 
-/** TLS in front of whichever model server is current: the proxy swaps credentials into TLS upstreams only. */
-async function httpsFront(pki: ReturnType<typeof makeTestPki>): Promise<{ port: number; target: { port: number }; close(): Promise<void> }> {
-  const target = { port: 0 };
-  const server = https.createServer({ key: pki.key, cert: pki.cert }, (req, res) => {
-    const up = http.request({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    port: (server.address() as AddressInfo).port,
-    target,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 interface Ctx {
   world: World;
-  front: Awaited<ReturnType<typeof httpsFront>>;
+  front: TlsFront;
   client: DaemonClient;
   specs: string;
 }
@@ -116,7 +93,7 @@ let ctx: Ctx | undefined;
 
 test.before(async () => {
   const pki = makeTestPki(['localhost']);
-  const front = await httpsFront(pki);
+  const front = await tlsFront(pki);
   const world = makeWorld({
     ANTHROPIC_API_KEY: REAL_ANTHROPIC,
     OPENAI_API_KEY: REAL_OPENAI,
@@ -149,8 +126,7 @@ function specFor(kind: Kind): string {
 }
 
 async function modelServer(t: { teardown(fn: () => Promise<void>): void }, script: unknown[]): Promise<ModelServer> {
-  const server = await startModelServer({ script: script as ScriptSource });
-  t.teardown(() => server.close());
+  const server = await serveScript(t, { script: script as ScriptSource });
   ctx!.front.target.port = server.port;
   return server;
 }
@@ -161,43 +137,11 @@ interface Shown {
   usage: Usage[];
 }
 
-interface Stored {
-  seq: number;
-  type: string;
-  payload: Record<string, unknown>;
-}
-
 /** Starts a one-shot session over the protocol, answers its asks (yes for asked-yes, else no), and waits for its end. */
-async function runAnswering(spec: string, ws: string, prompt: string): Promise<{ id: string; events: Stored[]; answered: string[] }> {
-  const c = ctx!.client;
-  const { session: id } = await c.request<{ session: string }>('start', { spec, cwd: ws, prompt, one_shot: true });
-  const events: Stored[] = [];
-  const answered: string[] = [];
-  let stop = (): void => undefined;
-  const ended = new Promise<void>((resolve) => {
-    stop = c.onEvents((push: EventsPush) => {
-      if (push.session !== id) return;
-      for (const e of push.events) {
-        const p = e.payload as Record<string, unknown>;
-        events.push({ seq: e.seq, type: e.type, payload: p });
-        if (p.kind === 'ask') {
-          const yes = String(p.prompt).includes('asked-yes');
-          answered.push(yes ? 'yes' : 'no');
-          void c.request('resolve', { ask: p.ask_id, answer: yes ? 'allow_once' : 'deny_once' });
-        }
-        if (p.kind === 'state' && ['done', 'failed', 'interrupted'].includes(String(p.state))) resolve();
-      }
-    });
-  });
-  await c.request('subscribe', { session: id, after_seq: 0 });
-  await ended;
-  stop();
-  await c.request('unsubscribe', { session: id });
-  return { id, events, answered };
-}
-
-function dump(events: Stored[]): string {
-  return events.map((e) => `${e.seq} ${e.type} ${JSON.stringify(e.payload).slice(0, 400)}`).join('\n');
+async function answerAsked(spec: string, ws: string, prompt: string): Promise<{ id: string; events: Stored[]; answered: string[] }> {
+  const yes = (prompt: string): boolean => prompt.includes('asked-yes');
+  const { id, events, asks } = await runAnswering(ctx!.client, spec, ws, prompt, (p) => (yes(p) ? 'allow_once' : 'deny_once'));
+  return { id, events, answered: asks.map((a) => (yes(String(a.payload.prompt)) ? 'yes' : 'no')) };
 }
 
 for (const kind of KINDS) {
@@ -229,7 +173,7 @@ for (const kind of KINDS) {
     // (2) (3) (4) (6): one session, every call in turn, asks answered over the protocol.
     const ws = world.workspace(`${kind}-tools`);
     const server = vendor ? await modelServer(t, toolsScript(kind, ws, world.paths.token)) : undefined;
-    const { id, events, answered } = await runAnswering(spec, ws, 'Please create the files.');
+    const { id, events, answered } = await answerAsked(spec, ws, 'Please create the files.');
     const log = dump(events);
     t.like(events.at(-1)?.payload, { kind: 'state', state: 'done' }, log);
 

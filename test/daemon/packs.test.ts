@@ -8,11 +8,13 @@ import test from 'ava';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startModelServer, type ModelServer } from '../../src/model-server/index.js';
+import type { ModelServer } from '../../src/model-server/index.js';
+import { serveScript } from '../helpers/model-server.js';
 import type { ScriptSource } from '../../src/model-server/script.js';
-import { spawnDaemon, type DaemonClient, type EventsPush } from '../../src/daemon/index.js';
+import { spawnDaemon, type DaemonClient } from '../../src/daemon/index.js';
 import type { Decision, Session, Usage } from '../../src/store/index.js';
 import { packageRoot } from '../../src/paths.js';
+import { dump, runAnswering, type Stored } from './answering.js';
 import { worldFor, type World } from './helpers.js';
 
 const pack = (name: string): string => path.join(packageRoot, 'policies', name);
@@ -36,12 +38,6 @@ const TOOLS: Record<Kind, { shell(command: string): Call; read(file: string): Ca
   },
 };
 
-interface Stored {
-  seq: number;
-  type: string;
-  payload: Record<string, unknown>;
-}
-
 interface Shown {
   session: Session;
   decisions: Decision[];
@@ -63,8 +59,7 @@ interface Live {
 async function live(t: { teardown(fn: () => Promise<void> | void): void }, script: (home: string) => unknown[]): Promise<Live> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'bridle-home-'));
   t.teardown(() => rmSync(home, { recursive: true, force: true }));
-  const server = await startModelServer({ script: script(home) as ScriptSource });
-  t.teardown(() => server.close());
+  const server = await serveScript(t, { script: script(home) as ScriptSource });
   const world = worldFor(t, { HOME: home, ANTHROPIC_BASE_URL: server.url });
   await spawnDaemon(world.env);
   const client = await world.client('packs');
@@ -87,38 +82,6 @@ function writeSpec(w: World, kind: Kind, packs: string[]): string {
   ];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
-}
-
-/** Starts a one-shot session over the protocol, answers each ask with `answer`, waits for its end. */
-async function runAnswering(c: DaemonClient, spec: string, ws: string, prompt: string, answer: (prompt: string) => string): Promise<{ id: string; events: Stored[]; asks: Stored[] }> {
-  const { session: id } = await c.request<{ session: string }>('start', { spec, cwd: ws, prompt, one_shot: true });
-  const events: Stored[] = [];
-  const asks: Stored[] = [];
-  let stop = (): void => undefined;
-  const ended = new Promise<void>((resolve) => {
-    stop = c.onEvents((push: EventsPush) => {
-      if (push.session !== id) return;
-      for (const e of push.events) {
-        const p = e.payload as Record<string, unknown>;
-        const stored = { seq: e.seq, type: e.type, payload: p };
-        events.push(stored);
-        if (p.kind === 'ask') {
-          asks.push(stored);
-          void c.request('resolve', { ask: p.ask_id, answer: answer(String(p.prompt)) });
-        }
-        if (p.kind === 'state' && ['done', 'failed', 'interrupted'].includes(String(p.state))) resolve();
-      }
-    });
-  });
-  await c.request('subscribe', { session: id, after_seq: 0 });
-  await ended;
-  stop();
-  await c.request('unsubscribe', { session: id });
-  return { id, events, asks };
-}
-
-function dump(events: Stored[]): string {
-  return events.map((e) => `${e.seq} ${e.type} ${JSON.stringify(e.payload).slice(0, 400)}`).join('\n');
 }
 
 const names = (d: Decision): string[] => (d.rules as Array<{ name: string }>).map((r) => r.name);

@@ -4,16 +4,15 @@
 // really continues the conversation — the next model request carries the earlier turn. A fork is
 // a new session whose first request carries its parent's history, and the parent stays as it was.
 import test from 'ava';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer, type ModelServer } from '../../src/model-server/index.js';
+import type { ModelServer } from '../../src/model-server/index.js';
+import { serveScript } from '../helpers/model-server.js';
 import type { ScriptSource } from '../../src/model-server/script.js';
 import { spawnDaemon, type DaemonClient } from '../../src/daemon/index.js';
 import type { Session, StoredEvent } from '../../src/store/index.js';
 import { makeTestPki } from '../proxy/helpers/pki.js';
+import { tlsFront } from '../helpers/tls-front.js';
 import { runCli } from '../helpers/cli.js';
 import { daemonPid, fixture, worldFor, type World } from './helpers.js';
 
@@ -26,26 +25,12 @@ const script = [
   { name: 'fork', user: 'fork message', once: false, reply: { text: 'Fork answer gamma.', usage: { input_tokens: 10, output_tokens: 3 } } },
 ];
 
-/** TLS in front of the model server: the proxy swaps credentials into TLS upstreams only. */
+/** The model server behind TLS (the test's own CA), closed when the test ends. */
 async function httpsFront(t: { teardown(fn: () => Promise<void>): void }, target: number): Promise<{ port: number; caPath: string }> {
   const pki = makeTestPki(['localhost']);
-  const server = https.createServer({ key: pki.key, cert: pki.cert }, (req, res) => {
-    const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { port: (server.address() as AddressInfo).port, caPath: pki.caPath };
+  const front = await tlsFront(pki, target);
+  t.teardown(() => front.close());
+  return { port: front.port, caPath: pki.caPath };
 }
 
 interface Setup {
@@ -56,8 +41,7 @@ interface Setup {
 }
 
 async function setup(t: { teardown(fn: () => Promise<void>): void }, harness: string): Promise<Setup> {
-  const server = await startModelServer({ script: script as ScriptSource });
-  t.teardown(() => server.close());
+  const server = await serveScript(t, { script: script as ScriptSource });
   const front = await httpsFront(t, server.port);
   const world = worldFor(t, {
     ANTHROPIC_API_KEY: FAKE_KEY,

@@ -7,23 +7,13 @@ import test from 'ava';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startModelServer, type ModelServer, type RecordedRequest } from '../../src/model-server/index.js';
+import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn, type HarnessContext } from '../../src/harness/index.js';
 import { readSse } from '../../src/harness/bridle/sse.js';
 import { chooseApi } from '../../src/harness/bridle/route.js';
 import { buildProfile } from '../../src/sandbox/profile.js';
 import { sandboxedCommand } from '../../src/sandbox/launch.js';
-import { ofType, record, setup } from './helpers.js';
-
-const ANTHROPIC_KEY = 'sk-ant-placeholder-not-a-real-key';
-const OPENAI_KEY = 'sk-openai-placeholder-not-a-real-key';
-
-function anthropicEnv(server: ModelServer): Record<string, string> {
-  return { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: ANTHROPIC_KEY };
-}
-
-function openaiEnv(server: ModelServer): Record<string, string> {
-  return { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: OPENAI_KEY };
-}
+import { ANTHROPIC_KEY, anthropicEnv, ofType, OPENAI_KEY, openaiEnv, record, setup } from './helpers.js';
 
 /** Tool results in the latest user message of a recorded Anthropic request. */
 function toolResults(request: RecordedRequest): Array<{ content: string; is_error: boolean }> {
@@ -75,13 +65,12 @@ test('route: the model picks the wire, params.api forces it', (t) => {
 });
 
 test.serial('anthropic: plain reply over two turns, with deltas, usage, system prompt, tools and history', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { name: 'hello', user: 'say hello', reply: { text: 'Hello from the script.', usage: { input_tokens: 321, output_tokens: 12 } } },
       { name: 'again', user: 'once more', reply: { text: 'Hello again.', usage: { input_tokens: 50, output_tokens: 5, cache_read_input_tokens: 300 } } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'bridle', anthropicEnv(server));
   ctx.spec = { ...ctx.spec, prompt: 'SPEC-PROMPT: answer briefly.', tools: ['read', 'bash'] };
   const harness = createHarness('bridle', ctx);
@@ -123,7 +112,7 @@ test.serial('anthropic: plain reply over two turns, with deltas, usage, system p
 });
 
 test.serial('anthropic: every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         user: 'make the files',
@@ -142,7 +131,6 @@ test.serial('anthropic: every tool call is gated: allowed runs, denied does not 
       { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'Some calls were refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace, actions } = setup(t, 'bridle', anthropicEnv(server));
   writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
   const harness = createHarness('bridle', ctx);
@@ -189,7 +177,7 @@ test.serial('anthropic: every tool call is gated: allowed runs, denied does not 
 });
 
 test.serial('anthropic: a multi-step tool loop (write, read, edit, bash) in one turn; bash sees only the session env', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { name: 'write', user: 'build it', reply: { tool_calls: [{ name: 'write', input: { path: 'notes/plan.txt', content: 'step one\nstep two\n' } }] } },
       { name: 'read', tool_result_regex: 'Wrote', reply: { tool_calls: [{ name: 'read', input: { path: 'notes/plan.txt' } }] } },
@@ -198,7 +186,6 @@ test.serial('anthropic: a multi-step tool loop (write, read, edit, bash) in one 
       { name: 'done', tool_result_regex: 'step 2', reply: { text: 'Built.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'bridle', anthropicEnv(server));
   const harness = createHarness('bridle', ctx);
   record(t, harness);
@@ -219,7 +206,7 @@ test.serial('anthropic: a multi-step tool loop (write, read, edit, bash) in one 
 });
 
 test.serial('openai responses: reply, usage with the cached split, gated tool calls, outputs fed back', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { name: 'hello', user: 'say hello', reply: { text: 'Hello over Responses.', usage: { input_tokens: 300, output_tokens: 12, cache_read_input_tokens: 100 } } },
       {
@@ -236,7 +223,6 @@ test.serial('openai responses: reply, usage with the cached split, gated tool ca
       { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'One was refused.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'bridle', openaiEnv(server));
   ctx.spec = { ...ctx.spec, model: 'gpt-5.1', prompt: 'SPEC-PROMPT for OpenAI.' };
   const harness = createHarness('bridle', ctx);
@@ -272,7 +258,7 @@ test.serial('openai responses: reply, usage with the cached split, gated tool ca
 });
 
 test.serial('gates fail closed: a throwing gate and an unresolved ask both deny', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         user: 'try',
@@ -286,7 +272,6 @@ test.serial('gates fail closed: a throwing gate and an unresolved ask both deny'
       { name: 'end', tool_result_regex: '.', reply: { text: 'Both refused.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'bridle', anthropicEnv(server), {
     gate: async (action) => {
       if (action.tool.name === 'bash') throw new Error('policy engine unreachable');
@@ -309,13 +294,12 @@ test.serial('gates fail closed: a throwing gate and an unresolved ask both deny'
 
 for (const api of ['anthropic', 'openai'] as const) {
   test.serial(`${api}: an HTTP error from the model fails the turn with a clear error; the session goes on`, async (t) => {
-    const server = await startModelServer({
+    const server = await serveScript(t, {
       script: [
         { user: 'fail', reply: { error: { status: 400, type: 'invalid_request_error', message: 'scripted bad request' } } },
         { user: 'recover', reply: { text: 'Back again.' } },
       ],
     });
-    t.teardown(() => server.close());
     const { ctx } = setup(t, 'bridle', api === 'anthropic' ? anthropicEnv(server) : openaiEnv(server));
     if (api === 'openai') ctx.spec = { ...ctx.spec, model: 'gpt-5.1' };
     const harness = createHarness('bridle', ctx);
@@ -335,14 +319,13 @@ for (const api of ['anthropic', 'openai'] as const) {
 }
 
 test.serial('overload (529) and rate limits (429) are retried with backoff; the turn completes', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'busy', reply: { error: { status: 529, type: 'overloaded_error', message: 'scripted overload' } } },
       { user: 'busy', reply: { error: { status: 429, type: 'rate_limit_error', message: 'scripted rate limit' } } },
       { user: 'busy', reply: { text: 'Made it.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx } = setup(t, 'bridle', anthropicEnv(server));
   ctx.spec = { ...ctx.spec, params: { retry_base_ms: 1 } };
   const harness = createHarness('bridle', ctx);
@@ -373,14 +356,13 @@ test.serial('overload (529) and rate limits (429) are retried with backoff; the 
 });
 
 test.serial('interrupt kills a running command; the session takes the next message', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'wait', reply: { tool_calls: [{ name: 'bash', input: { command: 'sleep 60; echo late > late.txt' } }] } },
       // After an interrupt the cut-off tool result and the new message travel together.
       { name: 'next', reply: { text: 'Still here.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'bridle', anthropicEnv(server));
   const harness = createHarness('bridle', ctx);
   record(t, harness);
@@ -400,13 +382,12 @@ test.serial('interrupt kills a running command; the session takes the next messa
 });
 
 test.serial('resume: the transcript persists in the config home and a new harness carries it on', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'remember the word', reply: { text: 'Noted: pelican.' } },
       { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx } = setup(t, 'bridle', anthropicEnv(server));
   const first = createHarness('bridle', ctx);
   record(t, first);
@@ -428,7 +409,7 @@ test.serial('resume: the transcript persists in the config home and a new harnes
 });
 
 test.serial('the sandbox holds for file tools: a write policy allows outside the workspace still fails', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         user: 'escape',
@@ -444,7 +425,6 @@ test.serial('the sandbox holds for file tools: a write policy allows outside the
       { name: 'end', tool_result_regex: '.', reply: { text: 'Done.' } },
     ],
   });
-  t.teardown(() => server.close());
   const base = setup(t, 'bridle', anthropicEnv(server));
   const outside = path.join(path.dirname(base.workspace), 'outside');
   mkdirSync(outside);

@@ -5,38 +5,29 @@
 import test from 'ava';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer, type ModelServer, type RecordedRequest } from '../../src/model-server/index.js';
+import type { ModelServer } from '../../src/model-server/index.js';
+import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn, type Harness } from '../../src/harness/index.js';
-import { environOf, ofType, record, setup, tempDir } from './helpers.js';
-
-const KEY = 'sk-ant-placeholder-not-a-real-key';
+import { ANTHROPIC_KEY, anthropicEnv, anthropicToolResults, environOf, ofType, record, setup, tempDir } from './helpers.js';
 
 function claudeEnv(server: ModelServer): Record<string, string> {
   return {
-    ANTHROPIC_BASE_URL: server.url,
-    ANTHROPIC_API_KEY: KEY,
+    ...anthropicEnv(server),
     DISABLE_TELEMETRY: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
   };
 }
 
-/** Tool results in the latest user message of a recorded Anthropic request. */
-function toolResults(request: RecordedRequest): string[] {
-  const messages = (request.body as { messages: Array<{ role: string; content: unknown }> }).messages;
-  const last = [...messages].reverse().find((m) => m.role === 'user');
-  const content = Array.isArray(last?.content) ? (last.content as Array<{ type: string; content?: unknown }>) : [];
-  return content.filter((b) => b.type === 'tool_result').map((b) => JSON.stringify(b.content));
-}
+const toolResults = anthropicToolResults;
 
 test.serial('plain reply: text, usage, session id, and an environment of exactly what was given', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'say hello', reply: { text: 'Hello from the script.', usage: { input_tokens: 321, output_tokens: 12 } } },
       { user: 'once more', reply: { text: 'Hello again.', usage: { input_tokens: 50, output_tokens: 5 } } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx } = setup(t, 'claude-code', claudeEnv(server));
   const harness = createHarness('claude-code', ctx);
   const events = record(t, harness);
@@ -65,11 +56,11 @@ test.serial('plain reply: text, usage, session id, and an environment of exactly
   // The placeholder key is what went out (the proxy would swap it; the child never has a real one).
   const answered = server.requests().filter((r) => r.turn !== null);
   t.is(answered.length, 2);
-  t.is(answered[0]!.headers['x-api-key'], KEY);
+  t.is(answered[0]!.headers['x-api-key'], ANTHROPIC_KEY);
 });
 
 test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         name: 'tools',
@@ -88,7 +79,6 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
       { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'One file was refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace, actions } = setup(t, 'claude-code', claudeEnv(server));
   writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
   const harness = createHarness('claude-code', ctx);
@@ -129,7 +119,7 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
 });
 
 test.serial('gates fail closed: a throwing gate and a malformed answer both deny', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         user: 'try',
@@ -143,7 +133,6 @@ test.serial('gates fail closed: a throwing gate and a malformed answer both deny
       { name: 'end', tool_result_regex: '.', reply: { text: 'Both refused.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'claude-code', claudeEnv(server), {
     gate: async (action) => {
       if (action.tool.name === 'bash') throw new Error('policy engine unreachable');
@@ -167,13 +156,12 @@ test.serial('gates fail closed: a throwing gate and a malformed answer both deny
 });
 
 test.serial('resume continues the same conversation in a new process; user instructions are imported read-only', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'remember the word', reply: { text: 'Noted: pelican.' } },
       { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
     ],
   });
-  t.teardown(() => server.close());
   const userHome = tempDir(t, 'bridle-user-');
   mkdirSync(path.join(userHome, '.claude'));
   writeFileSync(path.join(userHome, '.claude/CLAUDE.md'), 'USER-INSTRUCTION: answer briefly.\n');
@@ -204,14 +192,13 @@ test.serial('resume continues the same conversation in a new process; user instr
 });
 
 test.serial('interrupt stops a running tool call; the session takes the next message', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'wait', reply: { tool_calls: [{ name: 'Bash', input: { command: 'timeout 60 tail -f /dev/null; echo late > late.txt' } }] } },
       // After an interrupt Claude sends the cut-off tool result and the new message together.
       { name: 'next', reply: { text: 'Still here.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'claude-code', claudeEnv(server));
   const harness = createHarness('claude-code', ctx);
   const events = record(t, harness);

@@ -5,15 +5,12 @@
 import test from 'ava';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer, type ModelServer, type RecordedRequest } from '../../src/model-server/index.js';
+import type { RecordedRequest } from '../../src/model-server/index.js';
+import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn } from '../../src/harness/index.js';
-import { environOf, ofType, record, setup } from './helpers.js';
+import { environOf, ofType, OPENAI_KEY, openaiEnv, record, setup } from './helpers.js';
 
-const KEY = 'sk-openai-placeholder-not-a-real-key';
-
-function codexEnv(server: ModelServer): Record<string, string> {
-  return { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: KEY };
-}
+const codexEnv = openaiEnv;
 
 /** function_call_output items of a recorded Responses request. */
 function callOutputs(request: RecordedRequest): Array<{ call_id: string; output: string }> {
@@ -22,10 +19,9 @@ function callOutputs(request: RecordedRequest): Array<{ call_id: string; output:
 }
 
 test.serial('plain reply: text, usage, thread id, and an environment of exactly what was given', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [{ user: 'say hello', reply: { text: 'Hello from the script.', usage: { input_tokens: 300, output_tokens: 12, cache_read_input_tokens: 100 } } }],
   });
-  t.teardown(() => server.close());
   const { ctx } = setup(t, 'codex', codexEnv(server));
   const harness = createHarness('codex', ctx);
   const events = record(t, harness);
@@ -42,12 +38,12 @@ test.serial('plain reply: text, usage, thread id, and an environment of exactly 
   t.deepEqual(usage.map((u) => [u.input_tokens, u.cache_read_input_tokens, u.output_tokens]), [[300, 100, 12]]);
   const answered = server.requests().filter((r) => r.turn !== null);
   t.is(answered.length, 1);
-  t.is(answered[0]!.headers.authorization, `Bearer ${KEY}`);
+  t.is(answered[0]!.headers.authorization, `Bearer ${OPENAI_KEY}`);
   t.regex(answered[0]!.path, /^\/v1\/responses/);
 });
 
 test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         user: 'make the files',
@@ -65,7 +61,6 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
       { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'One file was refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace, actions } = setup(t, 'codex', codexEnv(server));
   writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
   const harness = createHarness('codex', ctx);
@@ -103,14 +98,13 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
 });
 
 test.serial('gates fail closed: a throwing gate denies; resume continues the thread in a new process', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'try', reply: { tool_calls: [{ name: 'exec_command', input: { cmd: 'echo a > throws.txt' } }] } },
       { name: 'refused', tool_result_regex: 'unreachable', reply: { text: 'Refused: noted pelican.' } },
       { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'codex', codexEnv(server), {
     gate: async () => {
       throw new Error('policy engine unreachable');

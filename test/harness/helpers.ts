@@ -8,6 +8,7 @@ import { packageRoot } from '../../src/paths.js';
 import { loadSpec } from '../../src/spec/index.js';
 import type { HarnessName } from '../../src/spec/types.js';
 import type { GateDecision, Harness, HarnessContext, HarnessEvent, NormalizedAction } from '../../src/harness/index.js';
+import type { ModelServer, RecordedRequest } from '../../src/model-server/index.js';
 
 export function tempDir(t: ExecutionContext, label = 'bridle-harness-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), label));
@@ -75,4 +76,26 @@ export function environOf(pid: number): Record<string, string> {
     env[entry.slice(0, at)] = entry.slice(at + 1);
   }
   return env;
+}
+
+/** Stand-in keys: the model server only checks that they arrive unchanged. */
+export const ANTHROPIC_KEY = 'sk-ant-placeholder-not-a-real-key';
+export const OPENAI_KEY = 'sk-openai-placeholder-not-a-real-key';
+
+/** The environment pointing an Anthropic-speaking agent at `server`. */
+export function anthropicEnv(server: ModelServer): Record<string, string> {
+  return { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: ANTHROPIC_KEY };
+}
+
+/** The environment pointing an OpenAI-speaking agent at `server` (base URL ending in /v1). */
+export function openaiEnv(server: ModelServer): Record<string, string> {
+  return { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: OPENAI_KEY };
+}
+
+/** Contents (as JSON text) of the tool results in the latest user message of a recorded Anthropic request. */
+export function anthropicToolResults(request: RecordedRequest): string[] {
+  const messages = (request.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const content = Array.isArray(last?.content) ? (last.content as Array<{ type: string; content?: unknown }>) : [];
+  return content.filter((b) => b.type === 'tool_result').map((b) => JSON.stringify(b.content));
 }

@@ -5,28 +5,17 @@
 import test from 'ava';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer, type ModelServer, type RecordedRequest } from '../../src/model-server/index.js';
+import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn } from '../../src/harness/index.js';
-import { environOf, ofType, record, setup } from './helpers.js';
+import { ANTHROPIC_KEY, anthropicEnv, anthropicToolResults, environOf, ofType, record, setup } from './helpers.js';
 
-const KEY = 'sk-ant-placeholder-not-a-real-key';
-
-function piEnv(server: ModelServer): Record<string, string> {
-  return { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: KEY };
-}
-
-function toolResults(request: RecordedRequest): string[] {
-  const messages = (request.body as { messages: Array<{ role: string; content: unknown }> }).messages;
-  const last = [...messages].reverse().find((m) => m.role === 'user');
-  const content = Array.isArray(last?.content) ? (last.content as Array<{ type: string; content?: unknown }>) : [];
-  return content.filter((b) => b.type === 'tool_result').map((b) => JSON.stringify(b.content));
-}
+const piEnv = anthropicEnv;
+const toolResults = anthropicToolResults;
 
 test.serial('plain reply: text, usage, session, and an environment of exactly what was given', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [{ user: 'say hello', reply: { text: 'Hello from the script.', usage: { input_tokens: 321, output_tokens: 12 } } }],
   });
-  t.teardown(() => server.close());
   const { ctx } = setup(t, 'pi', piEnv(server));
   const harness = createHarness('pi', ctx);
   const events = record(t, harness);
@@ -41,11 +30,11 @@ test.serial('plain reply: text, usage, session, and an environment of exactly wh
   t.deepEqual(ofType(turn, 'usage').map((u) => [u.input_tokens, u.output_tokens]), [[321, 12]]);
   const answered = server.requests().filter((r) => r.turn !== null);
   t.is(answered.length, 1);
-  t.is(answered[0]!.headers['x-api-key'], KEY);
+  t.is(answered[0]!.headers['x-api-key'], ANTHROPIC_KEY);
 });
 
 test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       {
         user: 'make the files',
@@ -62,7 +51,6 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
       { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'Two calls were refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace, actions } = setup(t, 'pi', piEnv(server));
   writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
   const harness = createHarness('pi', ctx);
@@ -93,14 +81,13 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
 });
 
 test.serial('gates fail closed: a throwing gate denies; resume continues the session in a new process', async (t) => {
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'try', reply: { tool_calls: [{ name: 'bash', input: { command: 'echo a > throws.txt' } }] } },
       { name: 'refused', tool_result_regex: 'unreachable', reply: { text: 'Refused: noted pelican.' } },
       { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
     ],
   });
-  t.teardown(() => server.close());
   const { ctx, workspace } = setup(t, 'pi', piEnv(server), {
     gate: async () => {
       throw new Error('policy engine unreachable');

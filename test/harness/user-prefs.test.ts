@@ -5,12 +5,12 @@
 import test from 'ava';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer } from '../../src/model-server/index.js';
 import { createHarness, runTurn } from '../../src/harness/index.js';
 import { prepareCodexHome, readUserCodexPrefs } from '../../src/harness/codex/home.js';
 import { piModel, preparePiHome } from '../../src/harness/pi/home.js';
 import { readTomlSubset, tomlString } from '../../src/harness/toml-subset.js';
 import { ofType, record, setup, tempDir } from './helpers.js';
+import { serveScript } from '../helpers/model-server.js';
 
 /** Every file under `dir` with its bytes and mode, to prove nothing was written. */
 function snapshot(dir: string): Record<string, string> {
@@ -199,13 +199,12 @@ test('codex prefs: an unreadable allow-listed key warns; absent file imports not
 
 test.serial('codex: the user model and AGENTS.md reach the model; Bridle settings hold; user files untouched', async (t) => {
   const marker = 'USER-AGENTS-MARKER: always answer like a lighthouse keeper.';
-  const server = await startModelServer({
+  const server = await serveScript(t, {
     script: [
       { user: 'make the file', reply: { tool_calls: [{ name: 'exec_command', input: { cmd: 'echo no > forbidden.txt' } }] } },
       { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'Refused, as expected.' } },
     ],
   });
-  t.teardown(() => server.close());
   const userHome = codexUserHome(t, DANGEROUS_CODEX_CONFIG, `${marker}\n`);
   const before = snapshot(userHome);
   const { ctx, workspace } = setup(t, 'codex', { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: 'sk-openai-placeholder' }, { userHome });
@@ -274,8 +273,7 @@ test('pi home: model from the user settings only without a spec model; only pref
 
 test.serial('pi: the user AGENTS.md and default model reach the model; user files untouched', async (t) => {
   const marker = 'USER-PI-MARKER: prefer tabs over spaces.';
-  const server = await startModelServer({ script: [{ user: 'say hello', reply: { text: 'Hello.' } }] });
-  t.teardown(() => server.close());
+  const server = await serveScript(t, { script: [{ user: 'say hello', reply: { text: 'Hello.' } }] });
   const userHome = piUserHome(t, `${marker}\n`, PI_SETTINGS);
   const before = snapshot(userHome);
   const { ctx } = setup(t, 'pi', { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'sk-ant-placeholder' }, { userHome });

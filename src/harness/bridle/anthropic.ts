@@ -1,7 +1,7 @@
 // The Anthropic Messages wire: the neutral transcript as `messages` with content blocks, tools
 // as `input_schema`s, and the SSE stream (message_start … message_stop) read back into one reply.
 import { asRecord, str } from '../tools.js';
-import { errorBodyMessage, postWithRetry } from './http.js';
+import { describeApiError, postWithRetry } from './http.js';
 import { ModelError, parseArguments, type ClientOptions, type ModelClient, type ModelReply, type ModelRequest } from './model.js';
 import { readSse } from './sse.js';
 import type { Message, ToolCallRecord } from './transcript.js';
@@ -41,10 +41,7 @@ export class AnthropicClient implements ModelClient {
   }
 }
 
-function describeError(status: number, body: string): string {
-  const { type, message } = errorBodyMessage(body);
-  return `Anthropic API error: HTTP ${status}${type ? ` ${type}` : ''}: ${message}`;
-}
+const describeError = describeApiError('Anthropic API');
 
 /**
  * The transcript in Messages form: roles must alternate, so tool results and a following user

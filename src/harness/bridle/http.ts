@@ -103,3 +103,11 @@ export function errorBodyMessage(body: string): { type?: string; message: string
   }
   return { message: body.trim().slice(0, 500) || '(empty body)' };
 }
+
+/** Describes a failed request to `api` (e.g. "Anthropic API"): status, the body's error type and message. */
+export function describeApiError(api: string): (status: number, body: string) => string {
+  return (status, body) => {
+    const { type, message } = errorBodyMessage(body);
+    return `${api} error: HTTP ${status}${type ? ` ${type}` : ''}: ${message}`;
+  };
+}

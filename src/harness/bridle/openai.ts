@@ -2,8 +2,8 @@
 // function_call_output), tools as `function` declarations, and the SSE stream
 // (response.created … response.completed) read back into one reply. Requests are stateless
 // (`store: false`, the whole history every time): nothing depends on the vendor keeping it.
-import { asRecord, str } from '../tools.js';
-import { errorBodyMessage, postWithRetry } from './http.js';
+import { asRecord, num, str } from '../tools.js';
+import { describeApiError, postWithRetry } from './http.js';
 import { ModelError, parseArguments, type ClientOptions, type ModelClient, type ModelReply, type ModelRequest } from './model.js';
 import { readSse } from './sse.js';
 import type { Message, ToolCallRecord } from './transcript.js';
@@ -43,10 +43,7 @@ export class OpenAiResponsesClient implements ModelClient {
   }
 }
 
-function describeError(status: number, body: string): string {
-  const { type, message } = errorBodyMessage(body);
-  return `OpenAI API error: HTTP ${status}${type ? ` ${type}` : ''}: ${message}`;
-}
+const describeError = describeApiError('OpenAI API');
 
 export function responsesInput(messages: readonly Message[]): Json[] {
   const items: Json[] = [];
@@ -131,8 +128,4 @@ async function readReply(body: ReadableStream<Uint8Array>, onText: (delta: strin
     usage: { input_tokens: Math.max(0, input - cached), output_tokens: num(u.output_tokens), cache_read_input_tokens: cached, cache_creation_input_tokens: 0 },
     stop: str(finished.status) ?? 'completed',
   };
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

@@ -3,20 +3,18 @@
 // approves "read-only" commands itself before any permission prompt would see them). The stdio
 // permission prompt tool is kept as a backstop: a call that reaches it without a hook decision
 // is gated there.
-import { randomUUID } from 'node:crypto';
 import { BaseHarness } from '../base.js';
-import { allows, DEFAULT_GATE_TIMEOUT_MS, denyText } from '../gate.js';
+import { allows, denyText, hookTimeoutSeconds } from '../gate.js';
 import { startHookEndpoint, type HookEndpoint } from '../hook-endpoint.js';
 import { launch, vendorCommand, type AgentProcess } from '../process.js';
-import { asRecord, str } from '../tools.js';
+import { preToolUseAnswer } from '../pre-tool-use.js';
+import { asRecord, num, str } from '../tools.js';
 import type { GateDecision, HarnessCapabilities, StartOptions } from '../types.js';
-import { claudeSettings, claudeTools, prepareClaudeHome } from './config.js';
+import { claudeSettings, prepareClaudeHome } from './config.js';
+import { claudeSessionArgs, claudeSessionId } from './session-args.js';
 import { normalizeClaudeTool } from './tools.js';
 
 type Json = Record<string, unknown>;
-
-/** Extra seconds the hook waits beyond the gate timeout, so the gate's own deny arrives first. */
-const HOOK_MARGIN_S = 30;
 
 export class ClaudeCodeHarness extends BaseHarness {
   readonly kind = 'claude-code' as const;
@@ -40,9 +38,8 @@ export class ClaudeCodeHarness extends BaseHarness {
     const { ctx } = this;
     prepareClaudeHome(ctx.configHome, ctx.userHome);
     this.hook = await startHookEndpoint((body) => this.onHook(body));
-    const gateTimeoutS = Math.ceil((ctx.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS) / 1000);
-    // A fork gets its own id (chosen here, so it is known before claude reports it).
-    this.vendorSessionId = options.resume !== undefined && options.fork !== true ? options.resume : randomUUID();
+    const sessionId = claudeSessionId(options);
+    this.vendorSessionId = sessionId;
 
     const args = [
       '-p',
@@ -52,16 +49,9 @@ export class ClaudeCodeHarness extends BaseHarness {
       '--include-partial-messages',
       '--permission-prompt-tool', 'stdio',
       '--permission-mode', 'default',
-      '--settings', JSON.stringify(claudeSettings(this.hook.url, gateTimeoutS + HOOK_MARGIN_S)),
-      ...(options.resume === undefined
-        ? ['--session-id', this.vendorSessionId]
-        : options.fork === true
-          ? ['--resume', options.resume, '--fork-session', '--session-id', this.vendorSessionId]
-          : ['--resume', options.resume]),
+      '--settings', JSON.stringify(claudeSettings(this.hook.url, hookTimeoutSeconds(ctx.gateTimeoutMs))),
+      ...claudeSessionArgs(options, sessionId, ctx.spec),
     ];
-    if (ctx.spec.model !== undefined) args.push('--model', ctx.spec.model);
-    if (ctx.spec.prompt !== undefined) args.push('--append-system-prompt', ctx.spec.prompt);
-    if (ctx.spec.tools !== undefined) args.push('--tools', claudeTools(ctx.spec.tools).join(','));
 
     const cmd = vendorCommand('claude', ctx.executable);
     const env = { ...ctx.env, CLAUDE_CONFIG_DIR: ctx.configHome };
@@ -258,18 +248,14 @@ export class ClaudeCodeHarness extends BaseHarness {
   private async onHook(body: unknown): Promise<unknown> {
     const b = asRecord(body);
     if (b.hook_event_name !== 'PreToolUse' || typeof b.tool_name !== 'string') {
-      return preToolUse('deny', 'Bridle policy: unrecognized hook call, so the tool call is refused.');
+      return preToolUseAnswer('deny', 'Bridle policy: unrecognized hook call, so the tool call is refused.');
     }
     const toolUseId = str(b.tool_use_id);
     const tool = normalizeClaudeTool(b.tool_name, b.tool_input, str(b.cwd) ?? this.ctx.workspace);
     const decision = await this.gateTool(tool, toolUseId);
     if (toolUseId !== undefined) this.decided.set(toolUseId, decision);
-    return allows(decision) ? preToolUse('allow', decision.message ?? 'allowed by Bridle policy') : preToolUse('deny', denyText(decision, b.tool_name));
+    return allows(decision) ? preToolUseAnswer('allow', decision.message ?? 'allowed by Bridle policy') : preToolUseAnswer('deny', denyText(decision, b.tool_name));
   }
-}
-
-function preToolUse(decision: 'allow' | 'deny', reason: string): Json {
-  return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: decision, permissionDecisionReason: reason } };
 }
 
 function contentBlocks(message: unknown): Json[] {
@@ -281,8 +267,4 @@ function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((c) => str(asRecord(c).text) ?? '').join('');
   return '';
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

@@ -3,15 +3,16 @@
 // PostToolUse hook reports results (best effort: it never blocks). The private config home is
 // pre-seeded so the TUI opens straight at its prompt: onboarding done, the workspace trusted,
 // the session's stand-in key approved.
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { allows, denyText } from '../gate.js';
 import { InteractiveBase, type InteractiveStartOptions, type PtyLaunch } from '../interactive.js';
 import { vendorCommand } from '../process.js';
+import { preToolUseAnswer } from '../pre-tool-use.js';
 import { asRecord, str } from '../tools.js';
 import type { HarnessCapabilities } from '../types.js';
 import { readJsonObject, writePrivate } from '../user-config.js';
-import { claudeSettings, claudeTools, prepareClaudeHome } from './config.js';
+import { claudeSettings, prepareClaudeHome } from './config.js';
+import { claudeSessionArgs, claudeSessionId } from './session-args.js';
 import { normalizeClaudeTool } from './tools.js';
 
 type Json = Record<string, unknown>;
@@ -24,8 +25,8 @@ export class ClaudeCodeInteractive extends InteractiveBase {
     const { ctx } = this;
     prepareClaudeHome(ctx.configHome, ctx.userHome);
     seedClaudeState(ctx.configHome, ctx.workspace, ctx.env.ANTHROPIC_API_KEY);
-    // A fork gets its own id (chosen here, so it is known before claude reports it).
-    this.vendorSessionId = options.resume !== undefined && options.fork !== true ? options.resume : randomUUID();
+    const sessionId = claudeSessionId(options);
+    this.vendorSessionId = sessionId;
     const settings = claudeSettings(hookUrl, this.hookTimeoutS);
     const hooks = asRecord(settings.hooks);
     // Results are for the record only: a failing PostToolUse hook must not affect the agent.
@@ -34,15 +35,8 @@ export class ClaudeCodeInteractive extends InteractiveBase {
       // `default`: every call goes to the hook; no vendor classifier model calls ("auto" mode).
       '--permission-mode', 'default',
       '--settings', JSON.stringify(settings),
-      ...(options.resume === undefined
-        ? ['--session-id', this.vendorSessionId]
-        : options.fork === true
-          ? ['--resume', options.resume, '--fork-session', '--session-id', this.vendorSessionId]
-          : ['--resume', options.resume]),
+      ...claudeSessionArgs(options, sessionId, ctx.spec),
     ];
-    if (ctx.spec.model !== undefined) args.push('--model', ctx.spec.model);
-    if (ctx.spec.prompt !== undefined) args.push('--append-system-prompt', ctx.spec.prompt);
-    if (ctx.spec.tools !== undefined) args.push('--tools', claudeTools(ctx.spec.tools).join(','));
     if (options.prompt !== undefined) args.push('--', options.prompt);
     const cmd = vendorCommand('claude', ctx.executable);
     return { file: cmd.file, args: [...cmd.args, ...args], env: { CLAUDE_CONFIG_DIR: ctx.configHome } };
@@ -60,21 +54,17 @@ export class ClaudeCodeInteractive extends InteractiveBase {
       return {};
     }
     if (b.hook_event_name !== 'PreToolUse' || name === undefined) {
-      return preToolUse('deny', 'Bridle policy: unrecognized hook call, so the tool call is refused.');
+      return preToolUseAnswer('deny', 'Bridle policy: unrecognized hook call, so the tool call is refused.');
     }
     const tool = normalizeClaudeTool(name, b.tool_input, str(b.cwd) ?? this.ctx.workspace);
     this.emit({ type: 'tool_call', turn: this.turn, call_id: callId, tool });
     const decision = await this.gateTool(tool, callId);
-    if (allows(decision)) return preToolUse('allow', decision.message ?? 'allowed by Bridle policy');
+    if (allows(decision)) return preToolUseAnswer('allow', decision.message ?? 'allowed by Bridle policy');
     const text = denyText(decision, name);
     // A refused call never reaches PostToolUse; its result is the refusal.
     this.emit({ type: 'tool_result', turn: this.turn, call_id: callId, output: text, is_error: true });
-    return preToolUse('deny', text);
+    return preToolUseAnswer('deny', text);
   }
-}
-
-function preToolUse(decision: 'allow' | 'deny', reason: string): Json {
-  return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: decision, permissionDecisionReason: reason } };
 }
 
 /**

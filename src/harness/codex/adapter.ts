@@ -5,18 +5,18 @@
 // that still arrive (escalations) are answered from the same gate.
 import path from 'node:path';
 import { BaseHarness } from '../base.js';
-import { allows, DEFAULT_GATE_TIMEOUT_MS, denyText } from '../gate.js';
+import { allows, denyText, hookTimeoutSeconds } from '../gate.js';
 import { startHookEndpoint, type HookEndpoint } from '../hook-endpoint.js';
 import { launch, vendorCommand, type AgentProcess } from '../process.js';
-import { asRecord, str } from '../tools.js';
+import { preToolUseAnswer } from '../pre-tool-use.js';
+import { asRecord, num, str } from '../tools.js';
 import type { GateDecision, HarnessCapabilities, NormalizedTool, StartOptions } from '../types.js';
-import { prepareCodexHome } from './home.js';
+import { prepareSessionCodexHome } from './home.js';
 import { JsonRpc, RpcError } from './rpc.js';
+import { initializeAppServer, trustOwnHook } from './hook-trust.js';
 import { normalizeCodexTool } from './tools.js';
 
 type Json = Record<string, unknown>;
-
-const HOOK_MARGIN_S = 30;
 
 export class CodexHarness extends BaseHarness {
   readonly kind = 'codex' as const;
@@ -38,19 +38,10 @@ export class CodexHarness extends BaseHarness {
     if (this.started) throw new Error('codex harness already started');
     this.started = true;
     const { ctx } = this;
-    const baseUrl = ctx.env.OPENAI_BASE_URL;
-    if (!baseUrl) throw new Error('codex needs OPENAI_BASE_URL (ending in /v1) in the launch environment');
+    // Checked again when the home is written; here so that a missing URL opens no hook endpoint.
+    if (!ctx.env.OPENAI_BASE_URL) throw new Error('codex needs OPENAI_BASE_URL (ending in /v1) in the launch environment');
     this.hook = await startHookEndpoint((body) => this.onHook(body));
-    const gateTimeoutS = Math.ceil((ctx.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS) / 1000);
-    const home = prepareCodexHome({
-      configHome: ctx.configHome,
-      ...(ctx.userHome !== undefined ? { userHome: ctx.userHome } : {}),
-      ...(ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
-      baseUrl,
-      envKey: 'OPENAI_API_KEY',
-      hookUrl: this.hook.url,
-      hookTimeoutSeconds: gateTimeoutS + HOOK_MARGIN_S,
-    });
+    const home = prepareSessionCodexHome(ctx, this.hook.url, hookTimeoutSeconds(ctx.gateTimeoutMs));
 
     const cmd = vendorCommand('codex', ctx.executable);
     this.proc = launch({
@@ -82,9 +73,9 @@ export class CodexHarness extends BaseHarness {
     });
 
     try {
-      await this.rpc.request('initialize', { clientInfo: { name: 'bridle', title: 'Bridle', version: '0.1.0' }, capabilities: null });
-      this.rpc.notify('initialized');
-      await this.trustOwnHook();
+      await initializeAppServer(this.rpc);
+      // Codex skips hooks nobody trusted: without this, no tool call would be gated.
+      await trustOwnHook(this.rpc, ctx.workspace, this.hook.url);
       const threadParams = {
         cwd: ctx.workspace,
         approvalPolicy: 'on-request',
@@ -110,34 +101,6 @@ export class CodexHarness extends BaseHarness {
     });
     // Preferences of the user's config.toml that were left out: reported, never fatal.
     for (const message of home.warnings) this.emit({ type: 'error', message, fatal: false });
-  }
-
-  /**
-   * Codex skips hooks nobody trusted. Trust is keyed to the hook's content hash, which Codex
-   * computes; we read it from hooks/list and write it back through the config API (never
-   * computing it ourselves), then check that our hook — and only ours — is active.
-   */
-  private async trustOwnHook(): Promise<void> {
-    const rpc = this.rpc!;
-    const list = async (): Promise<Json[]> => {
-      const data = asRecord(await rpc.request('hooks/list', { cwds: [this.ctx.workspace] })).data;
-      const entries = Array.isArray(data) ? data.map(asRecord) : [];
-      return entries.flatMap((e) => (Array.isArray(e.hooks) ? e.hooks.map(asRecord) : []));
-    };
-    const ours = (hooks: Json[]): Json | undefined =>
-      hooks.find((h) => h.eventName === 'preToolUse' && typeof h.command === 'string' && h.command.includes(this.hook!.url));
-    const mine = ours(await list());
-    if (!mine || typeof mine.key !== 'string' || typeof mine.currentHash !== 'string') throw new Error('codex did not load the Bridle PreToolUse hook');
-    if (mine.trustStatus !== 'trusted') {
-      await rpc.request('config/batchWrite', {
-        edits: [{ keyPath: 'hooks.state', value: { [mine.key]: { trusted_hash: mine.currentHash } }, mergeStrategy: 'upsert' }],
-        reloadUserConfig: true,
-      });
-    }
-    const after = ours(await list());
-    if (after?.trustStatus !== 'trusted' || after.enabled !== true) {
-      throw new Error(`the Bridle PreToolUse hook is not active (trust: ${String(after?.trustStatus)}, enabled: ${String(after?.enabled)}); refusing to run ungated`);
-    }
   }
 
   async send(text: string): Promise<void> {
@@ -269,7 +232,7 @@ export class CodexHarness extends BaseHarness {
   private async onHook(body: unknown): Promise<unknown> {
     const b = asRecord(body);
     if (b.hook_event_name !== 'PreToolUse' || typeof b.tool_name !== 'string') {
-      return deny('Bridle policy: unrecognized hook call, so the tool call is refused.');
+      return preToolUseAnswer('deny', 'Bridle policy: unrecognized hook call, so the tool call is refused.');
     }
     const callId = str(b.tool_use_id) ?? '';
     const tool = normalizeCodexTool(b.tool_name, b.tool_input, str(b.cwd) ?? this.ctx.workspace);
@@ -280,14 +243,6 @@ export class CodexHarness extends BaseHarness {
     const text = denyText(decision, b.tool_name);
     // A refused call never becomes an item, so its result is reported here.
     this.emit({ type: 'tool_result', turn: this.turn, call_id: callId, output: text, is_error: true });
-    return deny(text);
+    return preToolUseAnswer('deny', text);
   }
-}
-
-function deny(reason: string): Json {
-  return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { hookCommand } from '../hook-command.js';
 import { readTomlSubset, tomlString as q, type TomlScalar } from '../toml-subset.js';
 import { copyReadOnly, writePrivate } from '../user-config.js';
+import type { HarnessContext } from '../types.js';
 
 export const PROVIDER_ID = 'bridle';
 
@@ -118,3 +119,22 @@ export function prepareCodexHome(o: CodexHomeOptions): CodexHomeResult {
   return { ...(typeof user.model === 'string' ? { model: user.model } : {}), warnings: prefs.warnings };
 }
 
+
+/**
+ * CODEX_HOME for one session, as both modes prepare it: Bridle's provider at the session's
+ * OPENAI_BASE_URL (required: Codex would otherwise talk to OpenAI directly) and the PreToolUse
+ * hook at `hookUrl`.
+ */
+export function prepareSessionCodexHome(ctx: HarnessContext, hookUrl: string, hookTimeoutSeconds: number): CodexHomeResult {
+  const baseUrl = ctx.env.OPENAI_BASE_URL;
+  if (!baseUrl) throw new Error('codex needs OPENAI_BASE_URL (ending in /v1) in the launch environment');
+  return prepareCodexHome({
+    configHome: ctx.configHome,
+    ...(ctx.userHome !== undefined ? { userHome: ctx.userHome } : {}),
+    ...(ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
+    baseUrl,
+    envKey: 'OPENAI_API_KEY',
+    hookUrl,
+    hookTimeoutSeconds,
+  });
+}

@@ -9,10 +9,12 @@ import path from 'node:path';
 import { allows, denyText } from '../gate.js';
 import { InteractiveBase, type InteractiveStartOptions, type PtyLaunch } from '../interactive.js';
 import { launch, vendorCommand } from '../process.js';
+import { preToolUseAnswer } from '../pre-tool-use.js';
 import { asRecord, str } from '../tools.js';
 import type { HarnessCapabilities } from '../types.js';
-import { prepareCodexHome } from './home.js';
+import { prepareSessionCodexHome } from './home.js';
 import { JsonRpc, RpcError } from './rpc.js';
+import { initializeAppServer, trustOwnHook } from './hook-trust.js';
 import { normalizeCodexTool } from './tools.js';
 
 type Json = Record<string, unknown>;
@@ -23,17 +25,7 @@ export class CodexInteractive extends InteractiveBase {
 
   protected async prepare(options: InteractiveStartOptions, hookUrl: string): Promise<PtyLaunch> {
     const { ctx } = this;
-    const baseUrl = ctx.env.OPENAI_BASE_URL;
-    if (!baseUrl) throw new Error('codex needs OPENAI_BASE_URL (ending in /v1) in the launch environment');
-    const home = prepareCodexHome({
-      configHome: ctx.configHome,
-      ...(ctx.userHome !== undefined ? { userHome: ctx.userHome } : {}),
-      ...(ctx.spec.model !== undefined ? { model: ctx.spec.model } : {}),
-      baseUrl,
-      envKey: 'OPENAI_API_KEY',
-      hookUrl,
-      hookTimeoutSeconds: this.hookTimeoutS,
-    });
+    const home = prepareSessionCodexHome(ctx, hookUrl, this.hookTimeoutS);
     appendFileSync(path.join(ctx.configHome, 'config.toml'), `\n[projects.${JSON.stringify(ctx.workspace)}]\ntrust_level = "trusted"\n`);
     const env = { ...ctx.env, CODEX_HOME: ctx.configHome };
     await trustHook({ cwd: ctx.workspace, env, hookUrl, ...(ctx.wrap ? { wrap: ctx.wrap } : {}), ...(ctx.executable !== undefined ? { executable: ctx.executable } : {}) });
@@ -51,7 +43,7 @@ export class CodexInteractive extends InteractiveBase {
   protected async onHook(body: unknown): Promise<unknown> {
     const b = asRecord(body);
     if (b.hook_event_name !== 'PreToolUse' || typeof b.tool_name !== 'string') {
-      return deny('Bridle policy: unrecognized hook call, so the tool call is refused.');
+      return preToolUseAnswer('deny', 'Bridle policy: unrecognized hook call, so the tool call is refused.');
     }
     const callId = str(b.tool_use_id) ?? '';
     const tool = normalizeCodexTool(b.tool_name, b.tool_input, str(b.cwd) ?? this.ctx.workspace);
@@ -60,13 +52,10 @@ export class CodexInteractive extends InteractiveBase {
     if (allows(decision)) return {}; // Codex accepts no explicit "allow": an empty answer lets the call run.
     const text = denyText(decision, b.tool_name);
     this.emit({ type: 'tool_result', turn: this.turn, call_id: callId, output: text, is_error: true });
-    return deny(text);
+    return preToolUseAnswer('deny', text);
   }
 }
 
-function deny(reason: string): Json {
-  return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
-}
 
 interface TrustOptions {
   cwd: string;
@@ -102,26 +91,8 @@ async function trustHook(o: TrustOptions): Promise<void> {
   );
   void proc.exited.then(() => rpc?.close('codex exited'));
   try {
-    await rpc.request('initialize', { clientInfo: { name: 'bridle', title: 'Bridle', version: '0.1.0' }, capabilities: null });
-    rpc.notify('initialized');
-    const list = async (): Promise<Json[]> => {
-      const data = asRecord(await rpc!.request('hooks/list', { cwds: [o.cwd] })).data;
-      const entries = Array.isArray(data) ? data.map(asRecord) : [];
-      return entries.flatMap((e) => (Array.isArray(e.hooks) ? e.hooks.map(asRecord) : []));
-    };
-    const ours = (hooks: Json[]): Json | undefined => hooks.find((h) => h.eventName === 'preToolUse' && typeof h.command === 'string' && h.command.includes(o.hookUrl));
-    const mine = ours(await list());
-    if (!mine || typeof mine.key !== 'string' || typeof mine.currentHash !== 'string') throw new Error('codex did not load the Bridle PreToolUse hook');
-    if (mine.trustStatus !== 'trusted') {
-      await rpc.request('config/batchWrite', {
-        edits: [{ keyPath: 'hooks.state', value: { [mine.key]: { trusted_hash: mine.currentHash } }, mergeStrategy: 'upsert' }],
-        reloadUserConfig: true,
-      });
-    }
-    const after = ours(await list());
-    if (after?.trustStatus !== 'trusted' || after.enabled !== true) {
-      throw new Error(`the Bridle PreToolUse hook is not active (trust: ${String(after?.trustStatus)}, enabled: ${String(after?.enabled)}); refusing to run ungated`);
-    }
+    await initializeAppServer(rpc);
+    await trustOwnHook(rpc, o.cwd, o.hookUrl);
   } catch (err) {
     throw new Error(`codex could not be prepared: ${err instanceof Error ? err.message : String(err)}\n${stderr.trim().slice(-1000)}`);
   } finally {

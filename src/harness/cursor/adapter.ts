@@ -5,17 +5,15 @@
 // stand-in executable only (docs/harnesses.md says what that does and does not prove).
 import path from 'node:path';
 import { BaseHarness } from '../base.js';
-import { allows, DEFAULT_GATE_TIMEOUT_MS, denyText } from '../gate.js';
+import { allows, denyText, hookTimeoutSeconds } from '../gate.js';
 import { startHookEndpoint, type HookEndpoint } from '../hook-endpoint.js';
 import { launch, vendorCommand, type AgentProcess } from '../process.js';
-import { asRecord, str } from '../tools.js';
+import { asRecord, num, str } from '../tools.js';
 import type { HarnessCapabilities, StartOptions } from '../types.js';
 import { cursorHooksFile, writeCursorHooks } from './hooks.js';
 import { normalizeCursorTool, unwrapStreamToolCall } from './tools.js';
 
 type Json = Record<string, unknown>;
-
-const HOOK_MARGIN_S = 30;
 
 export class CursorHarness extends BaseHarness {
   readonly kind = 'cursor' as const;
@@ -36,8 +34,7 @@ export class CursorHarness extends BaseHarness {
     const home = this.ctx.env.HOME;
     if (!home) throw new Error('cursor needs a private HOME in the launch environment (its hooks file lives there)');
     this.hook = await startHookEndpoint((body) => this.onHook(body));
-    const gateTimeoutS = Math.ceil((this.ctx.gateTimeoutMs ?? DEFAULT_GATE_TIMEOUT_MS) / 1000);
-    writeCursorHooks(path.resolve(home), this.hook.url, gateTimeoutS + HOOK_MARGIN_S);
+    writeCursorHooks(path.resolve(home), this.hook.url, hookTimeoutSeconds(this.ctx.gateTimeoutMs));
     this.vendorSessionId = options.resume;
     this.emit({
       type: 'session_start',
@@ -185,8 +182,4 @@ export class CursorHarness extends BaseHarness {
 /** Both spellings Cursor's docs have used for the messages are sent. */
 function deny(reason: string): Json {
   return { permission: 'deny', user_message: reason, agent_message: reason, userMessage: reason, agentMessage: reason };
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { BaseHarness } from '../base.js';
 import { allows, denyText } from '../gate.js';
 import { launch, vendorCommand, type AgentProcess } from '../process.js';
-import { asRecord, str } from '../tools.js';
+import { asRecord, num, str } from '../tools.js';
 import type { ApprovalAnswer, HarnessCapabilities, StartOptions } from '../types.js';
 import { GATE_TITLE } from './extension/gate.js';
-import { gateExtensionPath, piModel, piRoute, preparePiHome, PROVIDER_ID } from './home.js';
+import { gateExtensionPath } from './home.js';
+import { piArgs, piEnv, preparePiLaunch } from './launch.js';
 import { normalizePiTool } from './tools.js';
 
 type Json = Record<string, unknown>;
@@ -31,28 +32,14 @@ export class PiHarness extends BaseHarness {
     if (this.started) throw new Error('pi harness already started');
     this.started = true;
     const { ctx } = this;
-    const model = piModel(ctx.spec.model, ctx.userHome);
-    const route = piRoute(ctx.env, model);
-    preparePiHome(ctx.configHome, ctx.userHome, route, model);
-    const args = [
-      '--mode', 'rpc',
-      '--provider', PROVIDER_ID,
-      '--model', model,
-      '--no-extensions',
-      '--extension', gateExtensionPath(),
-      '--no-skills',
-      '--no-prompt-templates',
-      '--no-themes',
-      '--session-dir', `${ctx.configHome}/sessions`,
-      ...(options.resume !== undefined ? ['--session', options.resume] : []),
-      ...(ctx.spec.prompt !== undefined ? ['--append-system-prompt', ctx.spec.prompt] : []),
-    ];
+    const model = preparePiLaunch(ctx);
+    const args = ['--mode', 'rpc', ...piArgs(ctx, model, gateExtensionPath(), options)];
     const cmd = vendorCommand('pi', ctx.executable);
     this.proc = launch({
       file: cmd.file,
       args: [...cmd.args, ...args],
       cwd: ctx.workspace,
-      env: { ...ctx.env, PI_CODING_AGENT_DIR: ctx.configHome, PI_OFFLINE: '1' },
+      env: { ...ctx.env, ...piEnv(ctx.configHome) },
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
       // The provider Bridle wrote: the agent must not repoint or rename its model route.
       protect: [path.join(ctx.configHome, 'models.json')],
@@ -231,8 +218,4 @@ export class PiHarness extends BaseHarness {
     }
     // notify/setStatus/setWidget/setTitle/set_editor_text need no answer.
   }
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

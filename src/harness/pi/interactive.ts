@@ -9,7 +9,7 @@ import { InteractiveBase, type InteractiveStartOptions, type PtyLaunch } from '.
 import { vendorCommand } from '../process.js';
 import { asRecord, str } from '../tools.js';
 import type { HarnessCapabilities } from '../types.js';
-import { piModel, piRoute, preparePiHome, PROVIDER_ID } from './home.js';
+import { piArgs, piEnv, preparePiLaunch } from './launch.js';
 import { normalizePiTool } from './tools.js';
 
 /** The compiled HTTP gate extension next to this module. */
@@ -23,26 +23,13 @@ export class PiInteractive extends InteractiveBase {
 
   protected prepare(options: InteractiveStartOptions, hookUrl: string): PtyLaunch {
     const { ctx } = this;
-    const model = piModel(ctx.spec.model, ctx.userHome);
-    preparePiHome(ctx.configHome, ctx.userHome, piRoute(ctx.env, model), model);
-    const args = [
-      '--provider', PROVIDER_ID,
-      '--model', model,
-      '--no-extensions',
-      '--extension', httpGateExtensionPath(),
-      '--no-skills',
-      '--no-prompt-templates',
-      '--no-themes',
-      '--session-dir', `${ctx.configHome}/sessions`,
-      ...(options.resume !== undefined ? ['--session', options.resume] : []),
-      ...(ctx.spec.prompt !== undefined ? ['--append-system-prompt', ctx.spec.prompt] : []),
-      ...(options.prompt !== undefined ? [options.prompt] : []),
-    ];
+    const model = preparePiLaunch(ctx);
+    const args = [...piArgs(ctx, model, httpGateExtensionPath(), options), ...(options.prompt !== undefined ? [options.prompt] : [])];
     const cmd = vendorCommand('pi', ctx.executable);
     return {
       file: cmd.file,
       args: [...cmd.args, ...args],
-      env: { PI_CODING_AGENT_DIR: ctx.configHome, PI_OFFLINE: '1', BRIDLE_HOOK_URL: hookUrl, BRIDLE_HOOK_TIMEOUT_S: String(this.hookTimeoutS) },
+      env: { ...piEnv(ctx.configHome), BRIDLE_HOOK_URL: hookUrl, BRIDLE_HOOK_TIMEOUT_S: String(this.hookTimeoutS) },
       model,
     };
   }
