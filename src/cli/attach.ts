@@ -3,6 +3,7 @@
 // detaches with Ctrl-b d. The session lives in the daemon, so detaching never stops the agent.
 // The tiled dashboard (src/tui) speaks the same protocol ops.
 import type { DaemonClient, AttachResult, Push } from '../daemon/index.js';
+import { ptyBytes } from '../daemon/protocol.js';
 
 /** The prefix key (Ctrl-b, as in tmux); `d` after it detaches, a second Ctrl-b sends one. */
 const PREFIX = 0x02;
@@ -33,7 +34,7 @@ export async function attachTerminal(client: DaemonClient, id: string, io: Attac
 
   const offPush = client.onPush((p: Push) => {
     if (p.session !== id) return;
-    if (p.push === 'pty') stdout.write(Buffer.from(p.data, 'base64'));
+    if (p.push === 'pty') stdout.write(ptyBytes(p));
     else if (p.push === 'pty_closed') finish('closed');
   });
   client.onClosed(() => finish('lost'));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { packageRoot } from '../paths.js';
 import { daemonPaths, type DaemonPaths } from '../session/paths.js';
-import { lineReader, type EventsPush, type Push, type Reply } from './protocol.js';
+import { frameReader, type EventsPush, type Push, type PtyPush, type Reply } from './protocol.js';
 
 export class DaemonClient {
   private nextId = 1;
@@ -18,11 +18,14 @@ export class DaemonClient {
   private readonly closeListeners = new Set<() => void>();
 
   private constructor(private readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
     socket.on(
       'data',
-      lineReader(
+      frameReader(
         (value) => this.receive(value),
+        (session, bytes) => {
+          const push: PtyPush = { push: 'pty', session, bytes };
+          for (const l of this.pushListeners) l(push);
+        },
         () => undefined,
       ),
     );
@@ -46,7 +49,8 @@ export class DaemonClient {
     });
     const c = new DaemonClient(socket);
     try {
-      await c.request('hello', { token: token ?? readFileSync(paths.token, 'utf8').trim(), client });
+      // Terminal output as binary frames: this client reads both framings.
+      await c.request('hello', { token: token ?? readFileSync(paths.token, 'utf8').trim(), client, binary: true });
     } catch (err) {
       c.close();
       throw err;

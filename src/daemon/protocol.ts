@@ -7,7 +7,7 @@ export const PROTOCOL_VERSION = 1;
 
 /** One request; `id` is the client's, echoed in the reply. */
 export type Request =
-  | { id: number; op: 'hello'; token: string; client?: string }
+  | { id: number; op: 'hello'; token: string; client?: string; binary?: boolean }
   | { id: number; op: 'status' }
   | { id: number; op: 'list'; limit?: number }
   | { id: number; op: 'show'; session: string }
@@ -61,11 +61,120 @@ export interface EventsPush {
   events: { seq: number; ts: number; type: string; payload: unknown }[];
 }
 
-/** Live terminal output of an attached interactive session (`data` is base64 of raw bytes). */
+/**
+ * Live terminal output of an attached interactive session: `data` is base64 of the raw bytes on a
+ * JSON-framed connection; `bytes` the raw bytes themselves when it came as a binary frame.
+ */
 export interface PtyPush {
   push: 'pty';
   session: string;
-  data: string;
+  data?: string;
+  bytes?: Buffer;
+}
+
+/** The raw output of a `pty` push, however it was framed. */
+export function ptyBytes(p: PtyPush): Buffer {
+  return p.bytes ?? Buffer.from(p.data ?? '', 'base64');
+}
+
+/**
+ * Binary frame of PTY output (a connection that said `hello` with `binary: true`): a 0x00 byte,
+ * which never starts a JSON line, the session id's length (one byte) and the id, the data's length
+ * (u32 big-endian) and the data. It spares both ends a base64 round trip, a JSON parse and the
+ * strings they allocate for every byte a busy terminal writes.
+ */
+export function ptyFrameHeader(session: string, length: number): Buffer {
+  const id = Buffer.from(session, 'utf8');
+  if (id.length > 255) throw new Error('session id too long for a binary frame');
+  const header = Buffer.allocUnsafe(2 + id.length + 4);
+  header[0] = 0;
+  header[1] = id.length;
+  id.copy(header, 2);
+  header.writeUInt32BE(length, 2 + id.length);
+  return header;
+}
+
+/**
+ * The client's reader: JSON lines and binary PTY frames (see ptyFrameHeader) from one byte stream.
+ * Received chunks are kept as a list and joined only once a whole message is there, so a message
+ * spanning many socket reads is not copied again on each of them.
+ */
+export function frameReader(
+  onMessage: (value: unknown) => void,
+  onPty: (session: string, data: Buffer) => void,
+  onError: (message: string) => void,
+): (chunk: Buffer) => void {
+  let parts: Buffer[] = [];
+  let size = 0;
+  /** Bytes at the front already searched for a line's end without finding one. */
+  let scanned = 0;
+  const merge = (): Buffer => {
+    if (parts.length > 1) parts = [Buffer.concat(parts, size)];
+    return parts[0]!;
+  };
+  const consume = (n: number): void => {
+    const rest = parts[0]!.subarray(n);
+    if (rest.length === 0) parts.shift();
+    else parts[0] = rest;
+    size -= n;
+    scanned = 0;
+  };
+  return (chunk) => {
+    if (chunk.length === 0) return;
+    parts.push(chunk);
+    size += chunk.length;
+    while (size > 0) {
+      let head = parts[0]!;
+      if (head[0] === 0) {
+        if (size < 2) return;
+        const header = 2 + (head.length >= 2 ? head[1]! : merge()[1]!) + 4;
+        if (size < header) return;
+        if (head.length < header) head = merge();
+        const total = header + head.readUInt32BE(header - 4);
+        if (size < total) return;
+        if (head.length < total) head = merge();
+        const session = head.toString('utf8', 2, header - 4);
+        const data = head.subarray(header, total);
+        consume(total);
+        onPty(session, data);
+        continue;
+      }
+      let at = -1;
+      let offset = 0;
+      for (const p of parts) {
+        if (offset + p.length > scanned) {
+          const i = p.indexOf(10, Math.max(0, scanned - offset));
+          if (i >= 0) {
+            at = offset + i;
+            break;
+          }
+        }
+        offset += p.length;
+      }
+      if (at < 0) {
+        scanned = size;
+        if (size > MAX_LINE_BYTES) {
+          parts = [];
+          size = 0;
+          scanned = 0;
+          onError('line too long');
+        }
+        return;
+      }
+      if (head.length <= at) head = merge();
+      const line = head.toString('utf8', 0, at);
+      consume(at + 1);
+      if (!line.trim()) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        onError('malformed JSON');
+        continue;
+      }
+      onMessage(value);
+    }
+  };
 }
 
 /** The attached session's terminal is gone (the session ended); no more `pty` pushes follow. */
@@ -90,27 +199,44 @@ export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
 /** Splits a stream into lines (LF only) and parses each as JSON; a bad line is reported, not thrown. */
 export function lineReader(onMessage: (value: unknown) => void, onError: (message: string) => void): (chunk: string) => void {
-  let pending = '';
-  return (chunk) => {
-    pending += chunk;
-    if (pending.length > MAX_LINE_BYTES) {
-      pending = '';
-      onError('line too long');
+  // The unterminated tail is kept as pieces and joined once its newline arrives: a large line
+  // (a burst of PTY output) comes in many socket reads, and appending each to one string and
+  // searching all of it again made every read cost as much as the whole line so far.
+  let parts: string[] = [];
+  let partLength = 0;
+  const handle = (line: string): void => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      onError('malformed JSON');
       return;
     }
+    onMessage(value);
+  };
+  return (chunk) => {
+    let start = 0;
     let at: number;
-    while ((at = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, at);
-      pending = pending.slice(at + 1);
-      if (!line.trim()) continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        onError('malformed JSON');
-        continue;
+    while ((at = chunk.indexOf('\n', start)) >= 0) {
+      let line = chunk.slice(start, at);
+      if (parts.length > 0) {
+        parts.push(line);
+        line = parts.join('');
+        parts = [];
+        partLength = 0;
       }
-      onMessage(value);
+      start = at + 1;
+      handle(line);
+    }
+    if (start < chunk.length) {
+      parts.push(start === 0 ? chunk : chunk.slice(start));
+      partLength += chunk.length - start;
+      if (partLength > MAX_LINE_BYTES) {
+        parts = [];
+        partLength = 0;
+        onError('line too long');
+      }
     }
   };
 }

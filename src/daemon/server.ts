@@ -10,7 +10,7 @@ import { SessionManager } from '../session/index.js';
 import { daemonPaths, type DaemonPaths } from '../session/paths.js';
 import { ASK_ANSWERS, type AskAnswer } from '../policy/index.js';
 import type { Tail } from '../store/index.js';
-import { lineReader, PROTOCOL_VERSION, type AttachResult, type Push, type Reply, type Request } from './protocol.js';
+import { lineReader, PROTOCOL_VERSION, ptyFrameHeader, type AttachResult, type Push, type Reply, type Request } from './protocol.js';
 
 export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
@@ -103,6 +103,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     connections.add(socket);
     const tails = new Map<string, Tail>();
     let client: string | undefined;
+    let binary = false;
     const send = (message: Reply | Push): void => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
     };
@@ -129,10 +130,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
           return;
         }
         client = typeof req.client === 'string' && req.client ? req.client : 'client';
+        binary = req.binary === true;
         send({ id, ok: true, result: { version: PROTOCOL_VERSION, pid: process.pid } });
         return;
       }
-      void handle(req, client, { send, tails, socket, attached }).then(
+      void handle(req, client, { send, tails, socket, attached, binary }).then(
         (result) => send({ id, ok: true, result: result ?? null }),
         (err: unknown) => send({ id, ok: false, error: err instanceof Error ? err.message : String(err) }),
       );
@@ -146,6 +148,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     socket: net.Socket;
     /** Interactive sessions this connection watches. */
     attached: Map<string, Attachment>;
+    /** Send `pty` pushes as binary frames (the client said so in `hello`). */
+    binary: boolean;
   }
 
   /** One connection's view of one session's terminal. */
@@ -298,7 +302,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       if (pending.length === 0 || conn.socket.destroyed) return;
       const bytes = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
       pending = [];
-      const ok = conn.socket.write(`{"push":"pty","session":${JSON.stringify(id)},"data":"${bytes.toString('base64')}"}\n`);
+      let ok: boolean;
+      if (conn.binary) {
+        conn.socket.cork();
+        conn.socket.write(ptyFrameHeader(id, bytes.length));
+        ok = conn.socket.write(bytes);
+        conn.socket.uncork();
+      } else ok = conn.socket.write(`{"push":"pty","session":${JSON.stringify(id)},"data":"${bytes.toString('base64')}"}\n`);
       // Not at the socket's own mark (16 KiB, less than one push): pausing on every write would
       // stop and start the PTY for every read. `drain` follows any write that returned false.
       if (!ok && conn.socket.writableLength > SOCKET_HIGH_WATER && !socketFull && !released) {

@@ -25,6 +25,22 @@ import { Vault } from './vault.js';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/**
+ * The context for TLS towards upstreams, one per extra CA and shared by every proxy in the process,
+ * built on first use. Each one parses all of Node's root certificates (about 1 MB of native memory);
+ * the daemon runs a proxy per session, and sessions without network access never dial out.
+ */
+const upstreamContexts = new Map<string, tls.SecureContext>();
+function upstreamContextFor(extraCa: string | undefined): tls.SecureContext {
+  const key = extraCa ?? '';
+  let ctx = upstreamContexts.get(key);
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca: extraCa ? [...tls.rootCertificates, extraCa] : [...tls.rootCertificates] });
+    upstreamContexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   if (typeof options.decide !== 'function') throw new TypeError('egress proxy: a decide() policy hook is required');
   const env = options.env ?? process.env;
@@ -36,9 +52,6 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const vault = new Vault({ env, defaults: options.defaultCredentials ?? undefined, routeHosts });
   const ca = new InterceptionCa();
   const caFiles = ca.writePublicFiles({ ...(options.caDir ? { parent: options.caDir } : {}), ...(options.upstreamCa ? { extraCaPem: options.upstreamCa } : {}) });
-  const upstreamContext = tls.createSecureContext({
-    ca: options.upstreamCa ? [...tls.rootCertificates, options.upstreamCa] : [...tls.rootCertificates],
-  });
 
   const sessions = new Map<string, ProxySession>();
   const byToken = new Map<string, ProxySession>();
@@ -52,7 +65,9 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     // behind each other; lifo reuses the warmest socket and lets surplus idle ones time out.
     httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', noDelay: true }),
     httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', noDelay: true }),
-    upstreamContext,
+    get upstreamContext() {
+      return upstreamContextFor(options.upstreamCa);
+    },
     prices: mergePrices(options.prices),
     options,
     allowInternal: (options.allowInternal ?? []).map(parseInternalPattern),

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AttachResult, DaemonClient, EventsPush, Push } from '../daemon/index.js';
+import { ptyBytes } from '../daemon/protocol.js';
 import { interactiveKinds } from '../harness/index.js';
 import { loadSpec } from '../spec/index.js';
 import type { Ask, Session } from '../store/index.js';
@@ -54,7 +55,7 @@ export class DaemonSource implements DashboardSource {
       if (push.events.some((e) => e.type === 'lifecycle' || e.type === 'usage')) this.refresh();
     });
     client.onPush((p: Push) => {
-      if (p.push === 'pty') this.pty.get(p.session)?.data(Buffer.from(p.data, 'base64'));
+      if (p.push === 'pty') this.pty.get(p.session)?.data(ptyBytes(p));
       else if (p.push === 'pty_closed') this.pty.get(p.session)?.closed();
     });
   }

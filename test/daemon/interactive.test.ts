@@ -6,10 +6,12 @@ import test from 'ava';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AttachResult, DaemonClient, EventsPush, Push } from '../../src/daemon/index.js';
+import { ptyBytes } from '../../src/daemon/index.js';
 import type { Decision, StoredEvent } from '../../src/store/index.js';
 import type { HarnessName } from '../../src/spec/types.js';
 import pty from 'node-pty';
 import { bridleBin, runCli } from '../helpers/cli.js';
+import { alive } from '../helpers/process.js';
 import { Screen } from '../helpers/screen.js';
 import { ctxOk, fixture, worldFor, type World } from './helpers.js';
 
@@ -104,15 +106,6 @@ function procStatus(pid: number): string {
   return readFileSync(`/proc/${pid}/status`, 'utf8');
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function interactiveRun(t: import('ava').ExecutionContext, v: Vendor): Promise<void> {
   const w = worldFor(t);
   ctxOk(t, await runCli(['server', 'start'], { env: w.env }));
@@ -135,7 +128,7 @@ async function interactiveRun(t: import('ava').ExecutionContext, v: Vendor): Pro
   const ptyClosed = new Promise<void>((resolve) =>
     c.onPush((p: Push) => {
       if (p.session !== id) return;
-      if (p.push === 'pty') screen.write(Buffer.from(p.data, 'base64'));
+      if (p.push === 'pty') screen.write(ptyBytes(p));
       if (p.push === 'pty_closed') resolve();
     }),
   );

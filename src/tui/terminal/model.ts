@@ -51,9 +51,27 @@ export interface TerminalModelOptions {
 }
 
 export const DEFAULT_HIGH_WATER = 1 << 20;
+/**
+ * Lines of history per pane: tmux's default `history-limit`. Every line a pane keeps is a typed
+ * array of its width in the dashboard's memory; with 5000 a few panes that had streamed held most
+ * of the dashboard's RSS, and the daemon still holds the last 1 MiB of output for re-attach.
+ */
+export const DEFAULT_SCROLLBACK = 2000;
 /** Bytes handed to xterm at a time (about a millisecond of parsing). */
 const FEED_BYTES = 32 * 1024;
-export const DEFAULT_LOW_WATER = 1 << 16;
+/**
+ * Piece size for the other panes while a key's echo is awaited in one of them: a piece is parsed
+ * without a break, so the echo (and the keys after it) can wait behind one piece of every busy
+ * pane; smaller ones bound that wait at the cost of some throughput for the streaming panes.
+ */
+const FEED_BYTES_WHILE_TYPING = 8 * 1024;
+/** How long after a key the other panes feed in smaller pieces. */
+const TYPING_WINDOW_MS = 150;
+/**
+ * Resume well before the parser runs dry: after `pty_resume` new output takes a round trip through
+ * the daemon and the PTY, and with 64 KiB left (a few ms of parsing) the parser waited for it.
+ */
+export const DEFAULT_LOW_WATER = 1 << 18;
 
 export class TerminalModel {
   private readonly term: XTerminal;
@@ -71,12 +89,14 @@ export class TerminalModel {
   private feeding = false;
   private readonly drained: Array<() => void> = [];
   private readonly clock: Clock;
+  /** When a key last went to any pane (all panes share one thread, so they yield to its echo). */
+  private static lastInputAnywhere = -Infinity;
 
   constructor(private readonly options: TerminalModelOptions) {
     this.term = new Terminal({
       cols: Math.max(1, options.cols),
       rows: Math.max(1, options.rows),
-      scrollback: options.scrollback ?? 5000,
+      scrollback: options.scrollback ?? DEFAULT_SCROLLBACK,
       allowProposedApi: true,
     });
     this.flow = new FlowController({
@@ -152,6 +172,7 @@ export class TerminalModel {
   userInput(): void {
     if (this.disposed) return;
     this.lastInput = this.clock.now();
+    TerminalModel.lastInputAnywhere = performance.now();
     this.term.input('', true);
   }
 
@@ -168,18 +189,25 @@ export class TerminalModel {
     }
     this.feeding = true;
     // Up to FEED_BYTES of what is queued, as one piece (PTY reads arrive in a few KiB each).
+    const typing = performance.now() - TerminalModel.lastInputAnywhere <= TYPING_WINDOW_MS && !this.typedWithin(TYPING_WINDOW_MS);
+    const limit = typing ? FEED_BYTES_WHILE_TYPING : FEED_BYTES;
     const parts: Uint8Array[] = [];
     let size = 0;
-    while (size < FEED_BYTES && this.queue.length > 0) {
+    while (size < limit && this.queue.length > 0) {
       let next = this.queue.shift()!;
-      if (size + next.byteLength > FEED_BYTES) {
-        this.queue.unshift(next.subarray(FEED_BYTES - size));
-        next = next.subarray(0, FEED_BYTES - size);
+      if (size + next.byteLength > limit) {
+        this.queue.unshift(next.subarray(limit - size));
+        next = next.subarray(0, limit - size);
       }
       parts.push(next);
       size += next.byteLength;
     }
     const piece = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    // Parse it now, in this turn: the user-input flag makes xterm's write parse at once instead of
+    // on a timer (at least 1 ms away), which for one streaming pane was idle time after every piece.
+    // (Its only other effect, scrolling xterm's viewport to the bottom, is not what frames read:
+    // the scroll offset is the model's own.)
+    this.term.input('', true);
     this.term.write(piece, () => {
       this.flow.parsed(size);
       // Not from inside xterm's callback: a write there joins the slice being parsed.

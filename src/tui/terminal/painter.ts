@@ -42,6 +42,8 @@ export class TerminalPainter {
   private panes: PaneRect[] = [];
   private readonly painted = new Map<string, Painted>();
   private readonly dirty = new Set<string>();
+  /** Dirty panes to draw on the next turn rather than on the clock (a typed key's echo). */
+  private readonly urgent = new Set<string>();
   private readonly scheduler: FrameScheduler;
   private immediate: NodeJS.Immediate | null = null;
   private disposed = false;
@@ -79,9 +81,10 @@ export class TerminalPainter {
     if (this.disposed) return;
     this.dirty.add(session);
     if (urgent) {
+      this.urgent.add(session);
       this.immediate ??= setImmediate(() => {
         this.immediate = null;
-        this.paint();
+        this.paintUrgent();
       });
     } else this.scheduler.request();
   }
@@ -92,6 +95,7 @@ export class TerminalPainter {
     let out = '';
     for (const p of this.panes) out += this.paneBytes(p);
     this.dirty.clear();
+    this.urgent.clear();
     return out;
   }
 
@@ -106,6 +110,24 @@ export class TerminalPainter {
     let out = '';
     for (const p of this.panes) if (this.dirty.has(p.session)) out += this.paneBytes(p);
     this.dirty.clear();
+    this.urgent.clear();
+    if (out !== '') this.write(`${SYNC_BEGIN}${out}\x1b[0m${SYNC_END}`);
+  }
+
+  /**
+   * Only the panes with an echo pending. Streaming panes that happen to be dirty too stay for the
+   * clock: drawing their rows here put a whole frame of theirs between a key and its echo.
+   */
+  private paintUrgent(): void {
+    if (this.disposed || this.urgent.size === 0) return;
+    let out = '';
+    for (const p of this.panes) {
+      if (!this.urgent.has(p.session)) continue;
+      out += this.paneBytes(p);
+      this.dirty.delete(p.session);
+    }
+    this.urgent.clear();
+    if (this.dirty.size > 0) this.scheduler.request();
     if (out !== '') this.write(`${SYNC_BEGIN}${out}\x1b[0m${SYNC_END}`);
   }
 
