@@ -4,7 +4,7 @@
 //
 // No JSX in this file: the compiler would put an import of React's JSX runtime above every other
 // import, loading React's development build before ./production.js could choose the other.
-import { restoreNodeEnv } from './production.js';
+import { restoreLoadEnv } from './production.js';
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createElement } from 'react';
@@ -16,7 +16,7 @@ import { loadKeymap } from './keymap-config.js';
 import { detectMultiplexer } from './notify.js';
 import { SYNC_BEGIN, SYNC_END, TerminalPainter } from './terminal/painter.js';
 
-restoreNodeEnv();
+restoreLoadEnv();
 
 export type DashboardEnd = ExitReason | 'lost';
 

@@ -71,7 +71,9 @@ test.serial('dashboard under tmux: two tiles, y runs, n refuses, split/zoom/clos
   await client.request('start', { spec: fixture('sleeper.yaml'), cwd: ws });
   await client.request('start', { spec: fixture('agent.yaml'), cwd: ws, prompt: 'Please ask first.', model_server: fixture('tools.yml') });
 
-  const tmux = new Tmux(path.join(w.root, 'tmux.sock'), { ...w.env, TERM: 'xterm-256color' });
+  // CI=true on purpose: UI libraries that guess "no live terminal in CI" must not blank the
+  // dashboard, which only opens on a real terminal.
+  const tmux = new Tmux(path.join(w.root, 'tmux.sock'), { ...w.env, TERM: 'xterm-256color', CI: 'true' });
   t.teardown(() => tmux.kill());
   tmux.start(ws);
   const open = `${process.execPath} ${bridleBin}`;
