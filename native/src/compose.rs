@@ -384,8 +384,19 @@ pub fn effective(plan: &Plan, path: &Path) -> u64 {
         .fold(0, |acc, r| acc | r.access)
 }
 
-/// Human-readable names of the rights in `bits`, for `explain` output and status reports.
-pub fn access_names(bits: u64) -> Vec<&'static str> {
+/// A plan as `{ rules: [{ path, dir, access: [names] }], notes }`: what `--explain` prints and
+/// the addon's explainProfile returns.
+pub fn explain(plan: &Plan) -> serde_json::Value {
+    let rules: Vec<serde_json::Value> = plan
+        .rules
+        .iter()
+        .map(|r| serde_json::json!({ "path": r.path, "dir": r.dir, "access": access_names(r.access) }))
+        .collect();
+    serde_json::json!({ "rules": rules, "notes": plan.notes })
+}
+
+/// Human-readable names of the rights in `bits`, for `explain` output.
+fn access_names(bits: u64) -> Vec<&'static str> {
     const NAMES: [&str; 16] = [
         "execute", "write_file", "read_file", "read_dir", "remove_dir", "remove_file", "make_char", "make_dir",
         "make_reg", "make_sock", "make_fifo", "make_block", "make_sym", "refer", "truncate", "ioctl_dev",
@@ -396,38 +407,13 @@ pub fn access_names(bits: u64) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{FsPolicy, NetMode, NetPolicy, Profile};
+    use crate::profile::FsPolicy;
+    use crate::testutil::{profile, Tmp};
     use std::fs;
-
-    struct Tmp(PathBuf);
-    impl Tmp {
-        fn new(tag: &str) -> Tmp {
-            let p = std::env::temp_dir().join(format!("bridle-compose-{tag}-{}", std::process::id()));
-            let _ = fs::remove_dir_all(&p);
-            fs::create_dir_all(&p).unwrap();
-            Tmp(fs::canonicalize(&p).unwrap())
-        }
-    }
-    impl Drop for Tmp {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn profile(fs: FsPolicy) -> Profile {
-        Profile {
-            version: 1,
-            mode: Mode::WorkspaceWrite,
-            fs,
-            net: NetPolicy { mode: NetMode::None, allow_ports: vec![], allow_unix_sockets: false },
-            best_effort: false,
-            protect_strategy: Default::default(),
-        }
-    }
 
     #[test]
     fn secrets_under_a_read_root_are_never_granted() {
-        let t = Tmp::new("secret");
+        let t = Tmp::new("compose", "secret");
         let home = t.0.join("home");
         fs::create_dir_all(home.join(".ssh")).unwrap();
         fs::write(home.join(".ssh/id"), "k").unwrap();
@@ -454,7 +440,7 @@ mod tests {
 
     #[test]
     fn protected_paths_stay_read_only_inside_a_write_root() {
-        let t = Tmp::new("protect");
+        let t = Tmp::new("compose", "protect");
         let ws = t.0.join("ws");
         fs::create_dir_all(ws.join(".git/hooks")).unwrap();
         fs::create_dir_all(ws.join(".git/objects")).unwrap();
@@ -483,7 +469,7 @@ mod tests {
 
     #[test]
     fn roots_without_carve_outs_are_single_rules() {
-        let t = Tmp::new("plain");
+        let t = Tmp::new("compose", "plain");
         let plan = compose(&profile(FsPolicy { write: vec![t.0.clone()], ..Default::default() })).unwrap();
         let mine: Vec<_> = plan.rules.iter().filter(|r| r.path.starts_with(&t.0)).collect();
         assert_eq!(mine.len(), 1);
@@ -492,7 +478,7 @@ mod tests {
 
     #[test]
     fn carve_out_reached_through_a_symlink_is_denied_at_its_target() {
-        let t = Tmp::new("symlink");
+        let t = Tmp::new("compose", "symlink");
         let real = t.0.join("real-ssh");
         fs::create_dir_all(&real).unwrap();
         let home = t.0.join("home");
@@ -504,7 +490,7 @@ mod tests {
 
     #[test]
     fn deny_wins_over_a_grant_beneath_it() {
-        let t = Tmp::new("deny-wins");
+        let t = Tmp::new("compose", "deny-wins");
         fs::create_dir_all(t.0.join("s/inner")).unwrap();
         let plan = compose(&profile(FsPolicy {
             write: vec![t.0.join("s/inner")],
@@ -517,7 +503,7 @@ mod tests {
 
     #[test]
     fn a_shared_resolver_sees_directories_created_after_it_looked() {
-        let t = Tmp::new("created");
+        let t = Tmp::new("compose", "created");
         let new = t.0.join("new");
         let p = profile(FsPolicy { read: vec![new.clone()], ..Default::default() });
         let mut r = Resolver::default();
@@ -538,7 +524,7 @@ mod tests {
 
     #[test]
     fn file_rules_carry_only_file_rights() {
-        let t = Tmp::new("filerights");
+        let t = Tmp::new("compose", "filerights");
         fs::write(t.0.join("f"), "").unwrap();
         fs::create_dir_all(t.0.join("d")).unwrap();
         let plan = compose(&profile(FsPolicy { write: vec![t.0.clone()], protected: vec![t.0.join("d")], ..Default::default() })).unwrap();

@@ -41,10 +41,5 @@ pub fn seatbelt_profile(json: String) -> napi::Result<String> {
 pub fn explain_profile(json: String) -> napi::Result<serde_json::Value> {
     let p = profile::Profile::from_json(&json).map_err(|e| napi::Error::from_reason(e.join("; ")))?;
     let plan = compose::compose(&p).map_err(napi::Error::from_reason)?;
-    let rules: Vec<serde_json::Value> = plan
-        .rules
-        .iter()
-        .map(|r| json!({ "path": r.path, "dir": r.dir, "access": compose::access_names(r.access) }))
-        .collect();
-    Ok(json!({ "rules": rules, "notes": plan.notes }))
+    Ok(compose::explain(&plan))
 }

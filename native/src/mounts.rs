@@ -332,34 +332,9 @@ pub fn mount_all(plan: &MountPlan) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{FsPolicy, Mode, NetMode, NetPolicy};
+    use crate::profile::FsPolicy;
+    use crate::testutil::{profile, Tmp};
     use std::fs;
-
-    struct Tmp(PathBuf);
-    impl Tmp {
-        fn new(tag: &str) -> Tmp {
-            let p = std::env::temp_dir().join(format!("bridle-mounts-{tag}-{}", std::process::id()));
-            let _ = fs::remove_dir_all(&p);
-            fs::create_dir_all(&p).unwrap();
-            Tmp(fs::canonicalize(&p).unwrap())
-        }
-    }
-    impl Drop for Tmp {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn profile(fs: FsPolicy) -> Profile {
-        Profile {
-            version: 1,
-            mode: Mode::WorkspaceWrite,
-            fs,
-            net: NetPolicy { mode: NetMode::None, allow_ports: vec![], allow_unix_sockets: false },
-            best_effort: false,
-            protect_strategy: Default::default(),
-        }
-    }
 
     fn by(plan: &MountPlan, p: &Path) -> By {
         plan.report.iter().find(|r| r.path == p).map(|r| r.by).unwrap()
@@ -367,7 +342,7 @@ mod tests {
 
     #[test]
     fn existing_paths_are_mounted_and_their_parents_pinned() {
-        let t = Tmp::new("existing");
+        let t = Tmp::new("mounts", "existing");
         let ws = t.0.join("ws");
         fs::create_dir_all(ws.join(".git/hooks")).unwrap();
         fs::write(ws.join(".git/config"), "").unwrap();
@@ -397,7 +372,7 @@ mod tests {
 
     #[test]
     fn missing_paths_are_created_left_absent_or_composed() {
-        let t = Tmp::new("missing");
+        let t = Tmp::new("mounts", "missing");
         let ws = t.0.join("ws");
         fs::create_dir_all(&ws).unwrap();
         let (hooks, config, rc) = (ws.join(".git/hooks"), ws.join(".git/config"), ws.join(".zshrc"));
@@ -424,7 +399,7 @@ mod tests {
 
     #[test]
     fn pins_stop_at_the_outermost_write_root() {
-        let t = Tmp::new("outer");
+        let t = Tmp::new("mounts", "outer");
         let inner = t.0.join("a/ws");
         fs::create_dir_all(inner.join(".git/hooks")).unwrap();
         let hooks = inner.join(".git/hooks");

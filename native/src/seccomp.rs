@@ -157,6 +157,22 @@ enum Verdict {
     Args(Vec<SockFilter>),
 }
 
+/// Decides by the low 32 bits of argument `arg`: `hit` when they equal one of `values`, `miss`
+/// otherwise.
+fn arg_in(arg: u32, values: &[u32], hit: u32, miss: u32) -> Verdict {
+    let n = values.len();
+    let mut b = Vec::with_capacity(n + 3);
+    b.push(stmt(BPF_LD_W_ABS, off_arg_lo(arg)));
+    for (i, &v) in values.iter().enumerate() {
+        // A match jumps over the remaining comparisons to `hit`; the last one's miss skips it.
+        let jt = u8::try_from(n - 1 - i).expect("few values");
+        b.push(jump(BPF_JEQ_K, v, jt, u8::from(i == n - 1)));
+    }
+    b.push(stmt(BPF_RET_K, hit));
+    b.push(stmt(BPF_RET_K, miss));
+    Verdict::Args(b)
+}
+
 /// Leaves of the search tree hold at most this many numbers (compared one by one).
 const LEAF: usize = 4;
 
@@ -196,40 +212,14 @@ pub fn program(opts: &Options) -> Vec<SockFilter> {
 
     // ioctl(fd, TIOCSTI/TIOCLINUX): typing into the controlling terminal would let the confined
     // process run commands in the user's shell once it exits.
-    named.push((
-        libc::SYS_ioctl as u32,
-        Verdict::Args(vec![
-            stmt(BPF_LD_W_ABS, off_arg_lo(1)),
-            jump(BPF_JEQ_K, TIOCSTI, 1, 0),
-            jump(BPF_JEQ_K, TIOCLINUX, 0, 1),
-            stmt(BPF_RET_K, eperm),
-            stmt(BPF_RET_K, RET_ALLOW),
-        ]),
-    ));
+    named.push((libc::SYS_ioctl as u32, arg_in(1, &[TIOCSTI, TIOCLINUX], eperm, RET_ALLOW)));
 
     // personality(): only the query (0xffffffff) and plain PER_LINUX; ADDR_NO_RANDOMIZE and
     // friends weaken exploit mitigations for the next exec.
-    named.push((
-        libc::SYS_personality as u32,
-        Verdict::Args(vec![
-            stmt(BPF_LD_W_ABS, off_arg_lo(0)),
-            jump(BPF_JEQ_K, 0xffff_ffff, 2, 0),
-            jump(BPF_JEQ_K, 0, 1, 0),
-            stmt(BPF_RET_K, eperm),
-            stmt(BPF_RET_K, RET_ALLOW),
-        ]),
-    ));
+    named.push((libc::SYS_personality as u32, arg_in(0, &[0xffff_ffff, 0], RET_ALLOW, eperm)));
 
     // socketpair(): AF_UNIX only (pipes between a process and its children).
-    named.push((
-        libc::SYS_socketpair as u32,
-        Verdict::Args(vec![
-            stmt(BPF_LD_W_ABS, off_arg_lo(0)),
-            jump(BPF_JEQ_K, AF_UNIX, 0, 1),
-            stmt(BPF_RET_K, RET_ALLOW),
-            stmt(BPF_RET_K, eperm),
-        ]),
-    ));
+    named.push((libc::SYS_socketpair as u32, arg_in(0, &[AF_UNIX], RET_ALLOW, eperm)));
 
     // socket(domain, type, protocol).
     named.push((libc::SYS_socket as u32, Verdict::Args(socket_block(opts.net, eperm))));

@@ -164,15 +164,7 @@ export function frameReader(
       if (head.length <= at) head = merge();
       const line = head.toString('utf8', 0, at);
       consume(at + 1);
-      if (!line.trim()) continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        onError('malformed JSON');
-        continue;
-      }
-      onMessage(value);
+      parseLine(line, onMessage, onError);
     }
   };
 }
@@ -194,6 +186,19 @@ export interface AttachResult {
 
 export type Push = EventsPush | PtyPush | PtyClosedPush;
 
+/** Parses one received line as JSON; a blank line is skipped, a bad one reported. */
+function parseLine(line: string, onMessage: (value: unknown) => void, onError: (message: string) => void): void {
+  if (!line.trim()) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    onError('malformed JSON');
+    return;
+  }
+  onMessage(value);
+}
+
 /** Longest line either side accepts (a tool input can be large, a line cannot be unbounded). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
@@ -204,17 +209,6 @@ export function lineReader(onMessage: (value: unknown) => void, onError: (messag
   // searching all of it again made every read cost as much as the whole line so far.
   let parts: string[] = [];
   let partLength = 0;
-  const handle = (line: string): void => {
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      onError('malformed JSON');
-      return;
-    }
-    onMessage(value);
-  };
   return (chunk) => {
     let start = 0;
     let at: number;
@@ -227,7 +221,7 @@ export function lineReader(onMessage: (value: unknown) => void, onError: (messag
         partLength = 0;
       }
       start = at + 1;
-      handle(line);
+      parseLine(line, onMessage, onError);
     }
     if (start < chunk.length) {
       parts.push(start === 0 ? chunk : chunk.slice(start));

@@ -19,7 +19,7 @@ export { decide, validDecision, denyText } from './gate.js';
 export { runTurn, type TurnOutcome } from './run-turn.js';
 export { isInteractive, type InteractiveHarness, type InteractiveStartOptions, type TerminalSize } from './interactive.js';
 
-const ADAPTERS: Partial<Record<HarnessName, (ctx: HarnessContext) => Harness>> = {
+const ADAPTERS: Record<HarnessName, (ctx: HarnessContext) => Harness> = {
   'claude-code': (ctx) => new ClaudeCodeHarness(ctx),
   codex: (ctx) => new CodexHarness(ctx),
   pi: (ctx) => new PiHarness(ctx),
@@ -27,11 +27,6 @@ const ADAPTERS: Partial<Record<HarnessName, (ctx: HarnessContext) => Harness>> =
   command: (ctx) => new CommandHarness(ctx),
   bridle: (ctx) => new BridleHarness(ctx),
 };
-
-/** Harness kinds this build can drive. */
-export function harnessKinds(): HarnessName[] {
-  return Object.keys(ADAPTERS) as HarnessName[];
-}
 
 export function createHarness(kind: HarnessName, ctx: HarnessContext): Harness {
   const make = ADAPTERS[kind];

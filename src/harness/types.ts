@@ -135,8 +135,6 @@ export type HarnessEvent =
   | { type: 'error'; message: string; fatal: boolean }
   | { type: 'session_end'; exit_code: number | null; signal: string | null };
 
-export type HarnessEventType = HarnessEvent['type'];
-
 /** An answer to an `approval_request` (a vendor question that is not a gated tool call). */
 export type ApprovalAnswer = { action: 'allow' | 'deny'; message?: string } | { action: 'answer'; value: string };
 

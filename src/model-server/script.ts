@@ -5,20 +5,9 @@
 // Each turn is a matcher plus a reply; see match.ts for how a request picks its turn and
 // README.md in this folder for the user-facing description.
 import { readFileSync } from 'node:fs';
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  stringify,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import { isMap, isScalar, isSeq, stringify, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { DiagnosticError, suggestion, type Diagnostic } from '../util/diagnostic.js';
+import { YamlSource } from '../util/yaml-source.js';
 
 /** Token figures a reply reports; any figure left out is estimated from the traffic. */
 export interface UsageSpec {
@@ -93,7 +82,7 @@ const ERROR_KEYS = ['status', 'type', 'message'] as const;
 const MATCHER_KEYS = ['user', 'user_regex', 'tool_result', 'tool_result_regex'] as const;
 
 /** Compiles `pattern` or `/pattern/flags`. Throws SyntaxError on a bad pattern. */
-export function compileRegex(source: string): RegExp {
+function compileRegex(source: string): RegExp {
   const literal = /^\/(.*)\/([dgimsuvy]*)$/s.exec(source);
   if (literal) return new RegExp(literal[1]!, literal[2]!.replace(/[gy]/g, ''));
   return new RegExp(source);
@@ -102,14 +91,15 @@ export function compileRegex(source: string): RegExp {
 /** Validation state for one file: collects diagnostics instead of stopping at the first. */
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(
-    readonly file: string,
-    readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {}
+  readonly file: string;
+  readonly doc: Document;
+  constructor(private readonly source: YamlSource) {
+    this.file = source.file;
+    this.doc = source.doc;
+  }
 
   at(offset: number): { line: number; col: number } {
-    const pos = this.lines.linePos(offset);
+    const pos = this.source.offsetPosition(offset);
     // linePos reports line 0 before the first newline has been seen; clamp to 1-based.
     return { line: Math.max(1, pos.line), col: Math.max(1, pos.col) };
   }
@@ -120,8 +110,7 @@ class Checker {
   }
 
   resolve(node: unknown): Node | null {
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
-    return (node as Node | null) ?? null;
+    return this.source.resolve(node);
   }
 
   /** The entries of a mapping as [key, keyNode, valueNode]; unknown keys are reported. */
@@ -310,9 +299,9 @@ function checkTurn(c: Checker, node: Node | null, index: number, listOffset: num
 
 /** Parses and validates script text. Throws DiagnosticError listing every problem. */
 export function parseScript(text: string, file: string): Script {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const c = new Checker(file, doc, lines);
+  const source = YamlSource.parse(file, text);
+  const { doc } = source;
+  const c = new Checker(source);
   for (const err of doc.errors) c.report(null, err.pos[0], err.message);
   if (c.diagnostics.length > 0) throw new DiagnosticError(c.diagnostics);
 

@@ -3,8 +3,9 @@
 // half-loads.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { DiagnosticError, suggestion, type Diagnostic } from '../util/diagnostic.js';
+import { YamlSource } from '../util/yaml-source.js';
 import { describe } from './conditions/common.js';
 import { compileRule, type CompiledRule } from './rules.js';
 import { Diags, Src, type Origin } from './source.js';
@@ -36,14 +37,11 @@ export function claimsPolicyDocument(value: unknown): boolean {
 }
 
 function parseYaml(text: string, file: string): { doc: Document; origin: Origin; diags: Diags } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const source = YamlSource.parse(file, text);
+  const { doc, lineCounter } = source;
   const origin: Origin = { file, lineCounter, doc };
   const diags = new Diags();
-  for (const err of doc.errors) {
-    const p = lineCounter.linePos(err.pos[0]);
-    diags.list.push({ file, line: p.line, col: p.col, message: err.message.split('\n')[0]! });
-  }
+  for (const err of doc.errors) diags.list.push({ ...source.offsetPosition(err.pos[0]), message: err.message.split('\n')[0]! });
   return { doc, origin, diags };
 }
 

@@ -117,15 +117,21 @@ export class InterceptionCa {
   }
 }
 
-/** The machine's trust roots as PEM: the system bundle when there is one, else Node's built-in set. */
-export function systemRootsPem(): string {
+let systemRoots: string | undefined;
+
+/**
+ * The machine's trust roots as PEM: the system bundle when there is one, else Node's built-in set.
+ * Read once per process: every proxy (one per session) writes the same roots into its bundle.
+ */
+function systemRootsPem(): string {
+  if (systemRoots !== undefined) return systemRoots;
   for (const f of SYSTEM_BUNDLES) {
     try {
       const text = fs.readFileSync(f, 'utf8');
-      if (text.includes('BEGIN CERTIFICATE')) return text;
+      if (text.includes('BEGIN CERTIFICATE')) return (systemRoots = text);
     } catch {
       // not this one; try the next location
     }
   }
-  return tls.rootCertificates.join('\n') + '\n';
+  return (systemRoots = tls.rootCertificates.join('\n') + '\n');
 }

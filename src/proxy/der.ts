@@ -9,7 +9,7 @@ function lengthBytes(n: number): Buffer {
 }
 
 /** Tag-length-value with an already encoded content. */
-export function tlv(tag: number, content: Buffer): Buffer {
+function tlv(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), lengthBytes(content.length), content]);
 }
 
@@ -18,7 +18,6 @@ export const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items
 export const octetString = (content: Buffer): Buffer => tlv(0x04, content);
 export const boolean = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 export const utf8String = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
-export const nullValue = (): Buffer => Buffer.from([0x05, 0x00]);
 /** `[n] EXPLICIT` wrapper (constructed, context-specific). */
 export const explicit = (n: number, content: Buffer): Buffer => tlv(0xa0 + n, content);
 /** `[n] IMPLICIT` primitive (context-specific), e.g. dNSName in a GeneralName. */

@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { PassThrough, pipeline, type Readable, type Transform } from 'node:stream';
 import { decideAll } from './decide.js';
-import { recognizeGit, parseReceivePackPrefix, type GitInfo } from './git.js';
+import { recognizeGit, parseReceivePackCommands, type GitInfo } from './git.js';
 import { authorityOf, refuseResponse, stripHopByHop } from './http-util.js';
 import { ResponseMeter, wireApiFor } from './metering/meter.js';
 import { costOf, type PriceTable } from './metering/prices.js';
@@ -225,7 +225,7 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
   const actions: EgressAction[] = [];
   let git: GitInfo | undefined;
   if (gitReq && gitReq.op === 'push') {
-    const parsed = parseReceivePackPrefix(encoded ? plainAhead : ahead.buf, undefined);
+    const parsed = parseReceivePackCommands(plainAhead);
     if (!parsed.done || 'error' in parsed) {
       const why = parsed.done && 'error' in parsed ? parsed.error : 'ref updates not found in the first MiB';
       git = { op: 'push', remote: gitReq.remote };
@@ -374,8 +374,7 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
   }
 
   // 7. Response: decode if needed, redact secrets, meter model usage, stream unbuffered.
-  const pairs = redactionPairs(session, swap.echoes);
-  const redactions = redactionSetFor(session, swap.echoes, pairs);
+  const { pairs, set: redactions } = redactionFor(session, swap.echoes);
   const outHeaders = redactHeaders(stripHopByHop(upRes.headers), pairs);
   const resEncoding = String(upRes.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   let source: Readable = upRes;
@@ -391,7 +390,7 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
     delete outHeaders['content-length'];
   }
   const status = upRes.statusCode ?? 502;
-  const api = status >= 200 && status < 300 ? wireApiFor(method, pathname) : null;
+  const api = status >= 200 && status < 300 ? llmApi : null;
   const meter = api ? new ResponseMeter(api, upRes.headers['content-type']) : null;
   const redactor = redactions.maxLen > 0 ? new Redactor(redactions) : null;
   if (redactor) delete outHeaders['content-length']; // replacement may change the length
@@ -516,16 +515,20 @@ function redactionPairs(session: ProxySession, echoes: readonly [string, string]
   return { from, to };
 }
 
-/** The last prepared set per session, keyed by its echoes: consecutive requests carry the same ones. */
-const lastRedactionSet = new WeakMap<ProxySession, { key: string; set: RedactionSet }>();
+/**
+ * The last prepared pairs and set per session, keyed by its echoes: consecutive requests carry the
+ * same ones, and a session's credentials never change, so neither needs rebuilding per request.
+ */
+const lastRedaction = new WeakMap<ProxySession, { key: string; pairs: Pairs; set: RedactionSet }>();
 
-function redactionSetFor(session: ProxySession, echoes: readonly [string, string][], pairs: Pairs): RedactionSet {
+function redactionFor(session: ProxySession, echoes: readonly [string, string][]): { pairs: Pairs; set: RedactionSet } {
   const key = echoes.map(([real, shown]) => `${real}\0${shown}`).join('\0');
-  const cached = lastRedactionSet.get(session);
-  if (cached && cached.key === key) return cached.set;
-  const set = new RedactionSet(pairs.from, pairs.to);
-  lastRedactionSet.set(session, { key, set });
-  return set;
+  const cached = lastRedaction.get(session);
+  if (cached && cached.key === key) return cached;
+  const pairs = redactionPairs(session, echoes);
+  const entry = { key, pairs, set: new RedactionSet(pairs.from, pairs.to) };
+  lastRedaction.set(session, entry);
+  return entry;
 }
 
 function redactHeaders(h: IncomingHttpHeaders, pairs: Pairs): IncomingHttpHeaders {

@@ -39,7 +39,7 @@ export function stripHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders
 }
 
 /** Header values may carry neither CR/LF nor non-Latin-1; reasons are short ASCII. */
-export function headerSafe(text: string): string {
+function headerSafe(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, ' ').slice(0, 200);
 }
 

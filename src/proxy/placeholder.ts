@@ -42,7 +42,7 @@ function base62(bytes: Buffer): string {
 }
 
 /** The vendor prefix of a secret: a known one, else a short leading `word-`/`word_`, else none. */
-export function prefixOf(secret: string): string {
+function prefixOf(secret: string): string {
   const known = KNOWN_PREFIXES.find((p) => secret.startsWith(p));
   if (known) return known;
   const generic = /^[A-Za-z]{2,10}[-_]/.exec(secret);

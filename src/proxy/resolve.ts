@@ -28,7 +28,7 @@ export class AddressRefused extends Error {
 }
 
 /** Strips IPv6 brackets from a URL-style host. */
-export function bareHost(host: string): string {
+function bareHost(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 

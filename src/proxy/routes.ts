@@ -1,7 +1,7 @@
 // Reverse routes: `/s/<token>/<route>/<rest>` → `<upstream base><rest>`, query preserved. Upstream
 // bases come from Bridle's config, else the user's own ANTHROPIC_BASE_URL / OPENAI_BASE_URL from
 // the environment Bridle started in (never the agent's), else the vendors' public APIs.
-export const DEFAULT_UPSTREAMS: Readonly<Record<string, string>> = {
+const DEFAULT_UPSTREAMS: Readonly<Record<string, string>> = {
   anthropic: 'https://api.anthropic.com',
   openai: 'https://api.openai.com/v1',
 };

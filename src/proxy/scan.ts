@@ -3,19 +3,6 @@
 // back to the agent, without buffering whole bodies.
 import { Transform, type TransformCallback } from 'node:stream';
 
-/** Longest suffix of `buf` that is a proper prefix of some pattern (bytes that must wait for more). */
-export function partialSuffixLength(buf: Buffer, patterns: readonly Buffer[], maxLen: number): number {
-  const limit = Math.min(maxLen - 1, buf.length);
-  for (let k = limit; k > 0; k--) {
-    const start = buf.length - k;
-    const first = buf[start];
-    for (const p of patterns) {
-      if (p.length > k && p[0] === first && buf.compare(p, 0, k, start, buf.length) === 0) return k;
-    }
-  }
-  return 0;
-}
-
 /** Finds the first pattern in `buf` at or after `from`: [index, pattern index] or null. */
 function firstMatch(buf: Buffer, patterns: readonly Buffer[], from: number): [number, number] | null {
   let best: [number, number] | null = null;
@@ -69,13 +56,6 @@ export class PatternDetector extends Transform {
 }
 
 /**
- * Replaces each `from[i]` with `to[i]` across chunk boundaries, as a plain object rather than a
- * stream so the response relay can call it inline (no Transform layer, no per-chunk callbacks).
- * Only bytes that could still be the start of a pattern are held back, so a stream of SSE events
- * (which end in "\n\n") flows through with no added delay. Duplicate patterns are dropped (a
- * swapped `x-api-key` echo is the secret itself), so each chunk is searched once per distinct value.
- */
-/**
  * The prepared, immutable side of a Redactor: distinct patterns, their replacements and the table
  * of first bytes. Built once and shared by every response with the same secrets and echoes, so a
  * request pays no set-up per response.
@@ -101,6 +81,13 @@ export class RedactionSet {
   }
 }
 
+/**
+ * Replaces each `from[i]` with `to[i]` across chunk boundaries, as a plain object rather than a
+ * stream so the response relay can call it inline (no Transform layer, no per-chunk callbacks).
+ * Only bytes that could still be the start of a pattern are held back, so a stream of SSE events
+ * (which end in "\n\n") flows through with no added delay. Duplicate patterns are dropped (a
+ * swapped `x-api-key` echo is the secret itself), so each chunk is searched once per distinct value.
+ */
 export class Redactor {
   private held: Buffer | null = null;
   private readonly from: Buffer[];

@@ -42,7 +42,7 @@ function name(cn: string): Buffer {
 }
 
 /** SHA-1 of the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1). */
-export function keyIdentifier(publicKey: KeyObject): Buffer {
+function keyIdentifier(publicKey: KeyObject): Buffer {
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   // For EC keys the BIT STRING is the uncompressed point at the tail of the SPKI: 65 bytes for P-256.
   const point = spki.subarray(spki.length - 65);

@@ -19,7 +19,7 @@ function executable(file: string): boolean {
 }
 
 /** The vendor executable for `kind` from the daemon's environment; undefined: the adapter's default. */
-export function harnessExecutable(kind: HarnessName, daemonEnv: Readonly<Record<string, string | undefined>>): string | undefined {
+function harnessExecutable(kind: HarnessName, daemonEnv: Readonly<Record<string, string | undefined>>): string | undefined {
   const entry = UNPINNED[kind];
   if (!entry) return undefined;
   const override = daemonEnv[entry.override];

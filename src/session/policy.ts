@@ -4,6 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { compilePolicyNode, loadPolicyFile, loadPolicyFiles, PolicyEngine, type CompiledRule, type PolicySet } from '../policy/index.js';
+import { mergeDefaults } from '../policy/loader.js';
 import { DiagnosticError } from '../util/diagnostic.js';
 import { configHome, packageRoot } from '../paths.js';
 import type { AgentSpec } from '../spec/types.js';
@@ -25,7 +26,7 @@ export function loadServerPolicies(files: readonly string[]): PolicySet {
 }
 
 /** The spec's `policies:` at agent level; throws DiagnosticError with positions. */
-export function agentPolicies(spec: AgentSpec): PolicySet {
+function agentPolicies(spec: AgentSpec): PolicySet {
   const out: PolicySet = { rules: [], defaults: {}, files: [] };
   const inline: CompiledRule[] = [];
   for (const ref of spec.policies) {
@@ -33,13 +34,7 @@ export function agentPolicies(spec: AgentSpec): PolicySet {
       const set = loadPolicyFile(ref.path, 'agent');
       out.rules.push(...set.rules);
       out.files.push(...set.files);
-      for (const [phase, verdict] of Object.entries(set.defaults)) {
-        // Strictest wins, as in the loader's own merge.
-        const rank = { allow: 0, warn: 1, ask: 2, deny: 3 } as const;
-        const key = phase as keyof typeof out.defaults;
-        const cur = out.defaults[key];
-        if (cur === undefined || rank[verdict] > rank[cur]) out.defaults[key] = verdict;
-      }
+      out.defaults = mergeDefaults(out.defaults, set.defaults);
     } else {
       const compiled = compilePolicyNode(ref.node, { file: ref.source.file, lineCounter: ref.source.lineCounter, doc: ref.source.doc }, 'agent');
       if (compiled.diagnostics.length > 0) throw new DiagnosticError(compiled.diagnostics);

@@ -5,7 +5,7 @@
 // Lost on a daemon restart, like the PTY itself.
 
 /** Default bound: enough for a full-screen TUI's recent redraws plus some scrollback. */
-export const DEFAULT_PTY_BUFFER_BYTES = 1024 * 1024;
+const DEFAULT_PTY_BUFFER_BYTES = 1024 * 1024;
 
 export class PtyBuffer {
   private chunks: Buffer[] = [];

@@ -71,7 +71,7 @@ export const DEFAULT_SANDBOX: Readonly<SandboxSpec> = Object.freeze({
   bestEffort: false,
 });
 
-export function defaultSandbox(): SandboxSpec {
+function defaultSandbox(): SandboxSpec {
   return { ...DEFAULT_SANDBOX, read: [], write: [] };
 }
 
@@ -80,7 +80,7 @@ const VALID_HARNESSES = `valid harnesses: ${HARNESSES.join(', ')} (${Object.entr
   .join(', ')})`;
 
 /** `~/x` → home, relative → against `dir`. */
-export function resolvePath(dir: string, p: string): string {
+function resolvePath(dir: string, p: string): string {
   if (p === '~') return os.homedir();
   if (p.startsWith('~/')) return path.join(os.homedir(), p.slice(2));
   return path.resolve(dir, p);
@@ -91,9 +91,14 @@ export function resolveHarness(word: string): HarnessName | undefined {
   return HARNESS_ALIASES[word];
 }
 
-function unknownHarness(word: string): string {
+/** "did you mean `x`? " (when a harness name or alias is close) followed by the valid harnesses. */
+function harnessHint(word: string): string {
   const near = closest(word, [...HARNESSES, ...Object.keys(HARNESS_ALIASES)]);
-  return `unknown harness \`${word}\`; ${near ? `did you mean \`${near}\`? ` : ''}${VALID_HARNESSES}`;
+  return `${near ? `did you mean \`${near}\`? ` : ''}${VALID_HARNESSES}`;
+}
+
+function unknownHarness(word: string): string {
+  return `unknown harness \`${word}\`; ${harnessHint(word)}`;
 }
 
 function isFile(abs: string): boolean {
@@ -524,11 +529,7 @@ function readSubAgents(r: Reader, field: Field, env: SpecEnv): AgentSpec[] {
       } else if (isSpecPath(word)) {
         spec = env.loadSubAgentFile(resolvePath(env.dir, word), r, item);
       } else {
-        const near = closest(word, [...HARNESSES, ...Object.keys(HARNESS_ALIASES)]);
-        r.error(
-          valueAt(item),
-          `sub-agent \`${word}\` is neither a harness nor a spec file (.yaml/.yml); ${near ? `did you mean \`${near}\`? ` : ''}${VALID_HARNESSES}`,
-        );
+        r.error(valueAt(item), `sub-agent \`${word}\` is neither a harness nor a spec file (.yaml/.yml); ${harnessHint(word)}`);
         continue;
       }
     } else if (isMap(v)) {

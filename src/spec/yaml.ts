@@ -58,7 +58,7 @@ export function describe(node: Node | null): string {
   return 'an unsupported value';
 }
 
-export function joinPath(parent: string, key: string | number): string {
+function joinPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   return parent ? `${parent}.${key}` : key;
 }

@@ -111,7 +111,7 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
 
   const listRows = Math.max(1, Math.min(LIST_ROWS, snap.sessions.length));
   const area: Size = { cols: size.cols, rows: Math.max(0, size.rows - listRows - 1) };
-  const geometry = computeGeometry(dash.layout, area);
+  const geometry = useMemo(() => computeGeometry(dash.layout, area), [dash.layout, area.cols, area.rows]);
 
   const wanted: TerminalWant[] = [];
   for (const g of geometry.panes) {
@@ -306,6 +306,9 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   // The painter draws the interactive panes, except under an overlay (help, picker), which Ink
   // draws over them: then Ink draws the panes too, as they are at that render.
   const painted = painter !== undefined && dash.overlay.kind === 'none';
+  // The picker's list is read from disk when it opens, not on every render while it is open.
+  const pickerOpen = dash.overlay.kind === 'picker';
+  const pickerSpecs = useMemo(() => (pickerOpen ? source.specs() : []), [pickerOpen, source]);
   const rects: PaneRect[] = [];
   if (painted) {
     for (const g of geometry.panes) {
@@ -357,7 +360,7 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
         ) : null}
         {dash.overlay.kind === 'picker' ? (
           <Box position="absolute" marginLeft={Math.max(0, Math.floor((area.cols - Math.min(72, area.cols)) / 2))} marginTop={1}>
-            <SpecPicker specs={source.specs()} selected={dash.overlay.selected} typed={dash.overlay.typed} error={dash.overlay.error} width={Math.min(72, area.cols)} height={Math.max(6, Math.min(16, area.rows - 2))} />
+            <SpecPicker specs={pickerSpecs} selected={dash.overlay.selected} typed={dash.overlay.typed} error={dash.overlay.error} width={Math.min(72, area.cols)} height={Math.max(6, Math.min(16, area.rows - 2))} />
           </Box>
         ) : null}
       </Box>

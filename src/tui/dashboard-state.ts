@@ -110,8 +110,11 @@ export function dashReducer(s: DashState, a: DashAction): DashState {
     case 'close': {
       const focus = s.layout.focus;
       if (focus === null) return s;
+      // Pane ids are never reused: the closed pane's entries go with it.
       const { [focus]: _gone, ...panes } = s.panes;
-      return { ...s, layout: closePane(s.layout, focus), panes };
+      const { [focus]: _scroll, ...scrolling } = s.scrolling;
+      const { [focus]: _line, ...lines } = s.lines;
+      return { ...s, layout: closePane(s.layout, focus), panes, scrolling, lines };
     }
     case 'show': {
       const at = paneOf(s, a.session);

@@ -78,6 +78,11 @@ export function useTerminals(source: DashboardSource, wanted: readonly TerminalW
       painter?.untrack(session);
       e.model.dispose();
       map.delete(session);
+      setFrames((f) => {
+        if (!(session in f)) return f;
+        const { [session]: _gone, ...rest } = f;
+        return rest;
+      });
     }
     for (const w of wanted) {
       const have = map.get(w.session);

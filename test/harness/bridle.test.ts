@@ -6,14 +6,14 @@
 import test from 'ava';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer, type ModelServer, type RecordedRequest } from '../../src/model-server/index.js';
+import { startModelServer, type RecordedRequest } from '../../src/model-server/index.js';
 import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn, type HarnessContext } from '../../src/harness/index.js';
 import { readSse } from '../../src/harness/bridle/sse.js';
 import { chooseApi } from '../../src/harness/bridle/route.js';
 import { buildProfile } from '../../src/sandbox/profile.js';
 import { sandboxedCommand } from '../../src/sandbox/launch.js';
-import { ANTHROPIC_KEY, anthropicEnv, ofType, OPENAI_KEY, openaiEnv, record, setup } from './helpers.js';
+import { ANTHROPIC_KEY, anthropicEnv, gatedScript, named, ofType, OPENAI_KEY, openaiEnv, record, runFailClosedTurn, runGatedTurn, setup } from './helpers.js';
 
 /** Tool results in the latest user message of a recorded Anthropic request. */
 function toolResults(request: RecordedRequest): Array<{ content: string; is_error: boolean }> {
@@ -27,12 +27,6 @@ function toolResults(request: RecordedRequest): Array<{ content: string; is_erro
 function callOutputs(request: RecordedRequest): Array<{ call_id: string; output: string }> {
   const input = (request.body as { input: Array<{ type: string; call_id?: string; output?: unknown }> }).input;
   return input.filter((i) => i.type === 'function_call_output').map((i) => ({ call_id: i.call_id!, output: String(i.output) }));
-}
-
-function named(server: ModelServer, name: string): RecordedRequest {
-  const found = server.requests().find((r) => r.turn_name === name);
-  if (!found) throw new Error(`no request answered by turn "${name}": ${JSON.stringify(server.requests().map((r) => r.turn_name ?? null))}`);
-  return found;
 }
 
 test('sse reader: CRLF, LF and lone CR line ends, split anywhere; comments; multi-line data', async (t) => {
@@ -113,32 +107,19 @@ test.serial('anthropic: plain reply over two turns, with deltas, usage, system p
 
 test.serial('anthropic: every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
   const server = await serveScript(t, {
-    script: [
-      {
-        user: 'make the files',
-        reply: {
-          text: 'Working on it.',
-          tool_calls: [
-            { name: 'write', input: { path: 'allowed.txt', content: 'ok\n' } },
-            { name: 'write', input: { path: 'forbidden.txt', content: 'no\n' } },
-            { name: 'bash', input: { command: 'echo ran > bash-ok.txt' } },
-            { name: 'bash', input: { command: 'cat forbidden-secret.txt' } },
-            { name: 'read', input: { path: 'forbidden-secret.txt' } },
-          ],
-          usage: { input_tokens: 100, output_tokens: 10 },
-        },
-      },
-      { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'Some calls were refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
-    ],
+    script: gatedScript(
+      [
+        { name: 'write', input: { path: 'allowed.txt', content: 'ok\n' } },
+        { name: 'write', input: { path: 'forbidden.txt', content: 'no\n' } },
+        { name: 'bash', input: { command: 'echo ran > bash-ok.txt' } },
+        { name: 'bash', input: { command: 'cat forbidden-secret.txt' } },
+        { name: 'read', input: { path: 'forbidden-secret.txt' } },
+      ],
+      'Some calls were refused.',
+    ),
   });
-  const { ctx, workspace, actions } = setup(t, 'bridle', anthropicEnv(server));
-  writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
-  const harness = createHarness('bridle', ctx);
-  const events = record(t, harness);
-  await harness.start();
-  const { end, events: turn } = await runTurn(harness, 'Please make the files.');
+  const { workspace, actions, events, end, turn } = await runGatedTurn(t, 'bridle', anthropicEnv(server));
 
-  t.is(end.status, 'completed', JSON.stringify(end));
   t.is(end.text, 'Some calls were refused.');
   t.is(readFileSync(path.join(workspace, 'allowed.txt'), 'utf8'), 'ok\n');
   t.is(readFileSync(path.join(workspace, 'bash-ok.txt'), 'utf8'), 'ran\n');
@@ -258,35 +239,10 @@ test.serial('openai responses: reply, usage with the cached split, gated tool ca
 });
 
 test.serial('gates fail closed: a throwing gate and an unresolved ask both deny', async (t) => {
-  const server = await serveScript(t, {
-    script: [
-      {
-        user: 'try',
-        reply: {
-          tool_calls: [
-            { name: 'bash', input: { command: 'echo a > throws.txt' } },
-            { name: 'write', input: { path: 'malformed.txt', content: 'x' } },
-          ],
-        },
-      },
-      { name: 'end', tool_result_regex: '.', reply: { text: 'Both refused.' } },
-    ],
-  });
-  const { ctx, workspace } = setup(t, 'bridle', anthropicEnv(server), {
-    gate: async (action) => {
-      if (action.tool.name === 'bash') throw new Error('policy engine unreachable');
-      return JSON.parse('{"action":"ask"}') as never;
-    },
-  });
-  const harness = createHarness('bridle', ctx);
-  record(t, harness);
-  await harness.start();
-  const { end, events } = await runTurn(harness, 'Please try.');
-  t.is(end.status, 'completed');
-  t.false(existsSync(path.join(workspace, 'throws.txt')));
-  t.false(existsSync(path.join(workspace, 'malformed.txt')));
-  const decisions = ofType(events, 'tool_decision');
-  t.deepEqual(decisions.map((d) => [d.tool.name, d.decision.action]), [['bash', 'deny'], ['write', 'deny']]);
+  const { server } = await runFailClosedTurn(t, 'bridle', anthropicEnv, [
+    { name: 'bash', input: { command: 'echo a > throws.txt' } },
+    { name: 'write', input: { path: 'malformed.txt', content: 'x' } },
+  ]);
   const fed = toolResults(named(server, 'end')).map((f) => f.content);
   t.regex(fed[0]!, /policy engine unreachable/);
   t.regex(fed[1]!, /malformed/);

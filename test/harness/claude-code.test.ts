@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ModelServer } from '../../src/model-server/index.js';
 import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn, type Harness } from '../../src/harness/index.js';
-import { ANTHROPIC_KEY, anthropicEnv, anthropicToolResults, environOf, ofType, record, setup, tempDir } from './helpers.js';
+import { ANTHROPIC_KEY, anthropicEnv, anthropicToolResults, environOf, gatedScript, named, ofType, record, runFailClosedTurn, runGatedTurn, setup, tempDir } from './helpers.js';
 
 function claudeEnv(server: ModelServer): Record<string, string> {
   return {
@@ -61,32 +61,18 @@ test.serial('plain reply: text, usage, session id, and an environment of exactly
 
 test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
   const server = await serveScript(t, {
-    script: [
-      {
-        name: 'tools',
-        user: 'make the files',
-        reply: {
-          text: 'Working on it.',
-          tool_calls: [
-            { name: 'Bash', input: { command: 'echo ok > allowed.txt' } },
-            { name: 'Bash', input: { command: 'echo no > forbidden.txt' } },
-            // Read-only: Claude approves this by itself; only the hook stops it.
-            { name: 'Bash', input: { command: 'cat forbidden-secret.txt' } },
-          ],
-          usage: { input_tokens: 100, output_tokens: 10 },
-        },
-      },
-      { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'One file was refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
-    ],
+    script: gatedScript(
+      [
+        { name: 'Bash', input: { command: 'echo ok > allowed.txt' } },
+        { name: 'Bash', input: { command: 'echo no > forbidden.txt' } },
+        // Read-only: Claude approves this by itself; only the hook stops it.
+        { name: 'Bash', input: { command: 'cat forbidden-secret.txt' } },
+      ],
+      'One file was refused.',
+    ),
   });
-  const { ctx, workspace, actions } = setup(t, 'claude-code', claudeEnv(server));
-  writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
-  const harness = createHarness('claude-code', ctx);
-  const events = record(t, harness);
-  await harness.start();
-  const { end, events: turn } = await runTurn(harness, 'Please make the files.');
+  const { workspace, actions, events, end, turn } = await runGatedTurn(t, 'claude-code', claudeEnv(server));
 
-  t.is(end.status, 'completed', JSON.stringify(end));
   t.is(end.text, 'One file was refused.');
   t.is(readFileSync(path.join(workspace, 'allowed.txt'), 'utf8'), 'ok\n');
   t.false(existsSync(path.join(workspace, 'forbidden.txt')));
@@ -106,9 +92,7 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
   t.deepEqual(results.map((r) => r.is_error), [false, true, true]);
 
   // What the model got back: the deny reasons, and never the secret's content.
-  const second = server.requests().find((r) => r.turn_name === 'wrap-up')!;
-  t.truthy(second, JSON.stringify(server.requests().map((r) => r.turn_name)));
-  const fed = toolResults(second);
+  const fed = toolResults(named(server, 'wrap-up'));
   t.is(fed.length, 3);
   t.regex(fed[1]!, /Bridle policy denied Bash: files named forbidden are off limits \(rule: no-forbidden\)/);
   t.regex(fed[2]!, /files named forbidden are off limits/);
@@ -119,39 +103,13 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
 });
 
 test.serial('gates fail closed: a throwing gate and a malformed answer both deny', async (t) => {
-  const server = await serveScript(t, {
-    script: [
-      {
-        user: 'try',
-        reply: {
-          tool_calls: [
-            { name: 'Bash', input: { command: 'echo a > throws.txt' } },
-            { name: 'Write', input: { file_path: 'malformed.txt', content: 'x' } },
-          ],
-        },
-      },
-      { name: 'end', tool_result_regex: '.', reply: { text: 'Both refused.' } },
-    ],
-  });
-  const { ctx, workspace } = setup(t, 'claude-code', claudeEnv(server), {
-    gate: async (action) => {
-      if (action.tool.name === 'bash') throw new Error('policy engine unreachable');
-      // An unresolved ask (or any shape the contract does not allow) must not pass.
-      return JSON.parse('{"action":"ask"}') as never;
-    },
-  });
-  const harness = createHarness('claude-code', ctx);
-  record(t, harness);
-  await harness.start();
-  const { end, events } = await runTurn(harness, 'Please try.');
-  t.is(end.status, 'completed');
-  t.false(existsSync(path.join(workspace, 'throws.txt')));
-  t.false(existsSync(path.join(workspace, 'malformed.txt')));
-  const decisions = ofType(events, 'tool_decision');
-  t.deepEqual(decisions.map((d) => [d.tool.name, d.decision.action]), [['bash', 'deny'], ['write', 'deny']]);
+  const { server, decisions } = await runFailClosedTurn(t, 'claude-code', claudeEnv, [
+    { name: 'Bash', input: { command: 'echo a > throws.txt' } },
+    { name: 'Write', input: { file_path: 'malformed.txt', content: 'x' } },
+  ]);
   t.regex(decisions[0]!.decision.message!, /policy engine unreachable/);
   t.regex(decisions[1]!.decision.message!, /malformed/);
-  const fed = toolResults(server.requests().find((r) => r.turn_name === 'end')!);
+  const fed = toolResults(named(server, 'end'));
   t.regex(fed.join('\n'), /policy engine unreachable/);
 });
 

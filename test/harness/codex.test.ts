@@ -3,12 +3,12 @@
 // (allowed runs; denied, including read-only commands, does not and the model is told why),
 // usage from thread/tokenUsage/updated, fail-closed gates, a clean child environment, resume.
 import test from 'ava';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RecordedRequest } from '../../src/model-server/index.js';
 import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn } from '../../src/harness/index.js';
-import { environOf, ofType, OPENAI_KEY, openaiEnv, record, setup } from './helpers.js';
+import { environOf, gatedScript, named, ofType, OPENAI_KEY, openaiEnv, record, runFailClosedThenResume, runGatedTurn, setup } from './helpers.js';
 
 const codexEnv = openaiEnv;
 
@@ -44,31 +44,18 @@ test.serial('plain reply: text, usage, thread id, and an environment of exactly 
 
 test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
   const server = await serveScript(t, {
-    script: [
-      {
-        user: 'make the files',
-        reply: {
-          text: 'Working on it.',
-          tool_calls: [
-            { name: 'exec_command', input: { cmd: 'echo ok > allowed.txt' } },
-            { name: 'exec_command', input: { cmd: 'echo no > forbidden.txt' } },
-            // Read-only: Codex would run it without any approval; only the hook stops it.
-            { name: 'exec_command', input: { cmd: 'cat forbidden-secret.txt' } },
-          ],
-          usage: { input_tokens: 100, output_tokens: 10 },
-        },
-      },
-      { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'One file was refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
-    ],
+    script: gatedScript(
+      [
+        { name: 'exec_command', input: { cmd: 'echo ok > allowed.txt' } },
+        { name: 'exec_command', input: { cmd: 'echo no > forbidden.txt' } },
+        // Read-only: Codex would run it without any approval; only the hook stops it.
+        { name: 'exec_command', input: { cmd: 'cat forbidden-secret.txt' } },
+      ],
+      'One file was refused.',
+    ),
   });
-  const { ctx, workspace, actions } = setup(t, 'codex', codexEnv(server));
-  writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
-  const harness = createHarness('codex', ctx);
-  const events = record(t, harness);
-  await harness.start();
-  const { end, events: turn } = await runTurn(harness, 'Please make the files.');
+  const { workspace, actions, events, end, turn } = await runGatedTurn(t, 'codex', codexEnv(server));
 
-  t.is(end.status, 'completed', JSON.stringify(end));
   t.is(end.text, 'One file was refused.');
   t.is(readFileSync(path.join(workspace, 'allowed.txt'), 'utf8'), 'ok\n');
   t.false(existsSync(path.join(workspace, 'forbidden.txt')));
@@ -87,9 +74,7 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
   t.is(ofType(turn, 'tool_call').length, 3);
   t.is(ofType(turn, 'tool_result').length, 3);
 
-  const second = server.requests().find((r) => r.turn_name === 'wrap-up')!;
-  t.truthy(second);
-  const fed = callOutputs(second);
+  const fed = callOutputs(named(server, 'wrap-up'));
   t.is(fed.length, 3);
   const denied = fed.filter((f) => f.output.includes('Bridle policy denied Bash: files named forbidden are off limits (rule: no-forbidden)'));
   t.is(denied.length, 2);
@@ -98,33 +83,6 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
 });
 
 test.serial('gates fail closed: a throwing gate denies; resume continues the thread in a new process', async (t) => {
-  const server = await serveScript(t, {
-    script: [
-      { user: 'try', reply: { tool_calls: [{ name: 'exec_command', input: { cmd: 'echo a > throws.txt' } }] } },
-      { name: 'refused', tool_result_regex: 'unreachable', reply: { text: 'Refused: noted pelican.' } },
-      { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
-    ],
-  });
-  const { ctx, workspace } = setup(t, 'codex', codexEnv(server), {
-    gate: async () => {
-      throw new Error('policy engine unreachable');
-    },
-  });
-  const first = createHarness('codex', ctx);
-  record(t, first);
-  await first.start();
-  const { end, events } = await runTurn(first, 'Please try.');
-  t.is(end.text, 'Refused: noted pelican.');
-  t.false(existsSync(path.join(workspace, 'throws.txt')));
-  t.deepEqual(ofType(events, 'tool_decision').map((d) => d.decision.action), ['deny']);
-  const id = first.resumeId!;
-  await first.stop();
-
-  const second = createHarness('codex', ctx);
-  record(t, second);
-  await second.start({ resume: id });
+  const { id, second } = await runFailClosedThenResume(t, 'codex', codexEnv, { name: 'exec_command', input: { cmd: 'echo a > throws.txt' } });
   t.is(second.resumeId, id);
-  t.is((await runTurn(second, 'Now, which word was it?')).end.text, 'It was pelican.');
-  const recall = server.requests().find((r) => r.turn_name === 'recall')!;
-  t.true(JSON.stringify(recall.body).includes('Refused: noted pelican.'), 'the resumed request carries the earlier turn');
 });

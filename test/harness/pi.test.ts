@@ -3,11 +3,11 @@
 // runs; denied does not and the model is told why), usage, fail-closed gates, a clean child
 // environment, resume.
 import test from 'ava';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveScript } from '../helpers/model-server.js';
 import { createHarness, runTurn } from '../../src/harness/index.js';
-import { ANTHROPIC_KEY, anthropicEnv, anthropicToolResults, environOf, ofType, record, setup } from './helpers.js';
+import { ANTHROPIC_KEY, anthropicEnv, anthropicToolResults, environOf, gatedScript, named, ofType, record, runFailClosedThenResume, runGatedTurn, setup } from './helpers.js';
 
 const piEnv = anthropicEnv;
 const toolResults = anthropicToolResults;
@@ -35,30 +35,17 @@ test.serial('plain reply: text, usage, session, and an environment of exactly wh
 
 test.serial('every tool call is gated: allowed runs, denied does not and the model is told why', async (t) => {
   const server = await serveScript(t, {
-    script: [
-      {
-        user: 'make the files',
-        reply: {
-          text: 'Working on it.',
-          tool_calls: [
-            { name: 'bash', input: { command: 'echo ok > allowed.txt' } },
-            { name: 'write', input: { path: 'forbidden.txt', content: 'no\n' } },
-            { name: 'read', input: { path: 'forbidden-secret.txt' } },
-          ],
-          usage: { input_tokens: 100, output_tokens: 10 },
-        },
-      },
-      { name: 'wrap-up', tool_result_regex: 'off limits', reply: { text: 'Two calls were refused.', usage: { input_tokens: 200, output_tokens: 5 } } },
-    ],
+    script: gatedScript(
+      [
+        { name: 'bash', input: { command: 'echo ok > allowed.txt' } },
+        { name: 'write', input: { path: 'forbidden.txt', content: 'no\n' } },
+        { name: 'read', input: { path: 'forbidden-secret.txt' } },
+      ],
+      'Two calls were refused.',
+    ),
   });
-  const { ctx, workspace, actions } = setup(t, 'pi', piEnv(server));
-  writeFileSync(path.join(workspace, 'forbidden-secret.txt'), 'TOP-SECRET-CONTENT\n');
-  const harness = createHarness('pi', ctx);
-  const events = record(t, harness);
-  await harness.start();
-  const { end, events: turn } = await runTurn(harness, 'Please make the files.');
+  const { workspace, actions, events, end, turn } = await runGatedTurn(t, 'pi', piEnv(server));
 
-  t.is(end.status, 'completed', JSON.stringify(end));
   t.is(end.text, 'Two calls were refused.');
   t.is(readFileSync(path.join(workspace, 'allowed.txt'), 'utf8'), 'ok\n');
   t.false(existsSync(path.join(workspace, 'forbidden.txt')));
@@ -71,9 +58,7 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
   t.deepEqual(ofType(turn, 'tool_decision').map((d) => d.decision.action), ['allow', 'deny', 'deny']);
   t.deepEqual(ofType(turn, 'tool_result').map((r) => r.is_error).sort(), [false, true, true]);
 
-  const second = server.requests().find((r) => r.turn_name === 'wrap-up')!;
-  t.truthy(second);
-  const fed = toolResults(second).join('\n');
+  const fed = toolResults(named(server, 'wrap-up')).join('\n');
   t.regex(fed, /Bridle policy denied write: files named forbidden are off limits \(rule: no-forbidden\)/);
   t.regex(fed, /Bridle policy denied read: files named forbidden are off limits/);
   t.false(fed.includes('TOP-SECRET-CONTENT'));
@@ -81,33 +66,6 @@ test.serial('every tool call is gated: allowed runs, denied does not and the mod
 });
 
 test.serial('gates fail closed: a throwing gate denies; resume continues the session in a new process', async (t) => {
-  const server = await serveScript(t, {
-    script: [
-      { user: 'try', reply: { tool_calls: [{ name: 'bash', input: { command: 'echo a > throws.txt' } }] } },
-      { name: 'refused', tool_result_regex: 'unreachable', reply: { text: 'Refused: noted pelican.' } },
-      { name: 'recall', user: 'which word', reply: { text: 'It was pelican.' } },
-    ],
-  });
-  const { ctx, workspace } = setup(t, 'pi', piEnv(server), {
-    gate: async () => {
-      throw new Error('policy engine unreachable');
-    },
-  });
-  const first = createHarness('pi', ctx);
-  record(t, first);
-  await first.start();
-  const { end, events } = await runTurn(first, 'Please try.');
-  t.is(end.text, 'Refused: noted pelican.');
-  t.false(existsSync(path.join(workspace, 'throws.txt')));
-  t.deepEqual(ofType(events, 'tool_decision').map((d) => d.decision.action), ['deny']);
-  const id = first.resumeId!;
+  const { id } = await runFailClosedThenResume(t, 'pi', piEnv, { name: 'bash', input: { command: 'echo a > throws.txt' } });
   t.truthy(id);
-  await first.stop();
-
-  const second = createHarness('pi', ctx);
-  record(t, second);
-  await second.start({ resume: id });
-  t.is((await runTurn(second, 'Now, which word was it?')).end.text, 'It was pelican.');
-  const recall = server.requests().find((r) => r.turn_name === 'recall')!;
-  t.true(JSON.stringify(recall.body).includes('Refused: noted pelican.'), 'the resumed request carries the earlier turn');
 });

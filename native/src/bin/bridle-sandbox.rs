@@ -29,7 +29,12 @@ mod probe;
 mod profile;
 #[path = "../seatbelt.rs"]
 mod seatbelt;
+#[cfg(test)]
+#[path = "../testutil.rs"]
+mod testutil;
 
+// The test harness keeps the system allocator.
+#[cfg(not(test))]
 #[path = "../arena.rs"]
 mod arena;
 #[cfg(not(test))]
@@ -209,14 +214,7 @@ fn run(raw: &RawArgs) -> ExitCode {
     }
     if args.explain {
         return match compose::compose(&prof) {
-            Ok(plan) => {
-                let rules: Vec<serde_json::Value> = plan
-                    .rules
-                    .iter()
-                    .map(|r| serde_json::json!({"path": r.path, "dir": r.dir, "access": compose::access_names(r.access)}))
-                    .collect();
-                print_out(&format!("{}\n", serde_json::json!({"rules": rules, "notes": plan.notes})))
-            }
+            Ok(plan) => print_out(&format!("{}\n", compose::explain(&plan))),
             Err(e) => fail(&e),
         };
     }

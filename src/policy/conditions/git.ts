@@ -15,7 +15,7 @@ interface GitView {
   refs: readonly string[] | undefined;
 }
 
-export function gitView(c: EvalContext): GitView | undefined {
+function gitView(c: EvalContext): GitView | undefined {
   const g = c.action.git;
   if (g && typeof g === 'object' && typeof g.op === 'string') {
     const refs = Array.isArray(g.refs) ? g.refs.filter((r): r is string => typeof r === 'string') : undefined;

@@ -89,7 +89,7 @@ function basename(p: string): string {
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
-export function makeCommand(args: readonly Arg[], assigns: string[], redirects: Redirect[]): SimpleCommand {
+function makeCommand(args: readonly Arg[], assigns: string[], redirects: Redirect[]): SimpleCommand {
   const argv = args.map((a) => a.text);
   return {
     argv,

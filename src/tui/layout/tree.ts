@@ -180,14 +180,6 @@ export function evenLayout(layout: Layout, preset: EvenPreset): Layout {
   return { ...layout, root, zoomed: false };
 }
 
-/** Replaces the whole tree, keeping focus valid; for restoring a saved layout. */
-export function withRoot(root: LayoutNode | null, focus?: PaneId | null): Layout {
-  const layout: Layout = { root, focus: null, zoomed: false };
-  const ids = paneIds(layout);
-  const wanted = focus ?? null;
-  return { ...layout, focus: wanted !== null && ids.includes(wanted) ? wanted : (ids[0] ?? null) };
-}
-
 function firstPane(n: LayoutNode): PaneId {
   return n.kind === 'pane' ? n.id : firstPane(n.children[0]!);
 }

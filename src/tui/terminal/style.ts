@@ -33,12 +33,12 @@ export const PLAIN: CellStyle = Object.freeze({
 
 /** A bounded intern table: terminals use few distinct styles, but a hostile stream could use many. */
 export class StyleTable {
-  private readonly styles = new Map<string, CellStyle>([[styleKey(PLAIN), PLAIN]]);
+  private readonly styles = new Map<string, CellStyle>([[styleKey(null, null, 0), PLAIN]]);
 
   constructor(private readonly limit = 4096) {}
 
   get(fg: Color, bg: Color, flags: number): CellStyle {
-    const key = `${fg}|${bg}|${flags}`;
+    const key = styleKey(fg, bg, flags);
     let s = this.styles.get(key);
     if (!s) {
       const style: Record<string, unknown> = { fg, bg };
@@ -51,10 +51,8 @@ export class StyleTable {
   }
 }
 
-export function styleKey(s: CellStyle): string {
-  let flags = 0;
-  FLAGS.forEach((f, i) => (flags |= s[f] ? 1 << i : 0));
-  return `${s.fg}|${s.bg}|${flags}`;
+function styleKey(fg: Color, bg: Color, flags: number): string {
+  return `${fg}|${bg}|${flags}`;
 }
 
 /** Flag bits in the order StyleTable expects. */
