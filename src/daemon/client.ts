@@ -7,15 +7,18 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { packageRoot } from '../paths.js';
 import { daemonPaths, type DaemonPaths } from '../session/paths.js';
-import { frameReader, type EventsPush, type Push, type PtyPush, type Reply } from './protocol.js';
+import { frameReader, type Capability, type EventsPush, type HelloResult, type Push, type PtyPush, type Reply, type SessionsPush } from './protocol.js';
 
 export class DaemonClient {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<(push: EventsPush) => void>();
   private readonly pushListeners = new Set<(push: Push) => void>();
+  private readonly sessionsListeners = new Set<(push: SessionsPush) => void>();
   private closedError: Error | undefined;
   private readonly closeListeners = new Set<() => void>();
+  /** What the daemon said in `hello`: its protocol version and optional features. */
+  server: HelloResult = { version: 0, pid: 0 };
 
   private constructor(private readonly socket: net.Socket) {
     socket.on(
@@ -50,7 +53,7 @@ export class DaemonClient {
     const c = new DaemonClient(socket);
     try {
       // Terminal output as binary frames: this client reads both framings.
-      await c.request('hello', { token: token ?? readFileSync(paths.token, 'utf8').trim(), client, binary: true });
+      c.server = await c.request<HelloResult>('hello', { token: token ?? readFileSync(paths.token, 'utf8').trim(), client, binary: true });
     } catch (err) {
       c.close();
       throw err;
@@ -62,6 +65,10 @@ export class DaemonClient {
     const m = value as Partial<Reply> & { push?: unknown };
     if (m.push === 'events') {
       for (const l of this.listeners) l(m as EventsPush);
+      return;
+    }
+    if (m.push === 'sessions') {
+      for (const l of this.sessionsListeners) l(m as SessionsPush);
       return;
     }
     if (typeof m.push === 'string') {
@@ -85,6 +92,11 @@ export class DaemonClient {
     });
   }
 
+  /** Whether the daemon offers an optional feature (a daemon started by an older Bridle may not). */
+  supports(capability: Capability): boolean {
+    return this.server.capabilities?.includes(capability) ?? false;
+  }
+
   onEvents(listener: (push: EventsPush) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -94,6 +106,12 @@ export class DaemonClient {
   onPush(listener: (push: Push) => void): () => void {
     this.pushListeners.add(listener);
     return () => this.pushListeners.delete(listener);
+  }
+
+  /** The session list after each change, while this connection watches it (`watch_sessions`). */
+  onSessions(listener: (push: SessionsPush) => void): () => void {
+    this.sessionsListeners.add(listener);
+    return () => this.sessionsListeners.delete(listener);
   }
 
   /** Called once when the connection ends (daemon stopped or died). */

@@ -1,9 +1,29 @@
 // The daemon protocol (docs/protocol.md): JSON lines over a unix socket. A client sends requests
 // `{id, op, ...}`; the daemon answers each with `{id, ok: true, result}` or `{id, ok: false,
-// error}`, and pushes `{push: "events", session, events}` for subscriptions. The first request on
-// a connection must be `hello` with the client token.
+// error}`, and pushes `{push: "events", session, events}` for subscriptions and `{push:
+// "sessions", ...}` for the session-list watch. The first request on a connection must be `hello`
+// with the client token.
+import type { Ask, Session } from '../store/index.js';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 1: the original protocol. 2: adds `watch_sessions` / `unwatch_sessions` and the `sessions` push.
+ * Every change so far is additive: a client that never uses a newer op sees no difference.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * Optional features a daemon reports in `hello`, so a client can test for one by name rather than
+ * keep a table of which version brought what (a daemon outlives upgrades of the client).
+ */
+export const CAPABILITIES = ['watch_sessions'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** What `hello` answers. `capabilities` is absent from a version 1 daemon. */
+export interface HelloResult {
+  version: number;
+  pid: number;
+  capabilities?: string[];
+}
 
 /** One request; `id` is the client's, echoed in the reply. */
 export type Request =
@@ -39,6 +59,9 @@ export type Request =
   | { id: number; op: 'subscribe'; session: string; after_seq?: number }
   | { id: number; op: 'unsubscribe'; session: string }
   | { id: number; op: 'asks'; session?: string }
+  /** The session list and pending asks now, then a `sessions` push whenever they change. */
+  | { id: number; op: 'watch_sessions'; limit?: number }
+  | { id: number; op: 'unwatch_sessions' }
   | { id: number; op: 'resolve'; ask: string; answer: 'allow_once' | 'allow_session' | 'deny_once' | 'deny_session' }
   | { id: number; op: 'interrupt'; session: string }
   | { id: number; op: 'kill'; session: string }
@@ -182,6 +205,24 @@ export interface AttachResult {
   rows: number;
   snapshot: string;
   written: number;
+}
+
+/**
+ * The session list and the pending asks, whole: what `watch_sessions` answers and every `sessions`
+ * push carries. `rev` grows with every snapshot the daemon builds, so a client that sees two out of
+ * order (a reply and a push read from one socket chunk, handled in different ticks) keeps the newer.
+ */
+export interface SessionsSnapshot {
+  rev: number;
+  /** As `list` returns them: newest first, at most the watch's `limit`. */
+  sessions: Session[];
+  /** As `asks` returns them: pending, oldest first. */
+  asks: Ask[];
+}
+
+/** Delivered by DaemonClient to `onSessions` listeners, apart from `Push` (the terminal's and events'). */
+export interface SessionsPush extends SessionsSnapshot {
+  push: 'sessions';
 }
 
 export type Push = EventsPush | PtyPush | PtyClosedPush;

@@ -10,7 +10,8 @@ import { SessionManager } from '../session/index.js';
 import { daemonPaths, type DaemonPaths } from '../session/paths.js';
 import { ASK_ANSWERS, type AskAnswer } from '../policy/index.js';
 import type { Tail } from '../store/index.js';
-import { lineReader, PROTOCOL_VERSION, ptyFrameHeader, type AttachResult, type Push, type Reply, type Request } from './protocol.js';
+import { CAPABILITIES, lineReader, PROTOCOL_VERSION, ptyFrameHeader, type AttachResult, type HelloResult, type Push, type Reply, type Request } from './protocol.js';
+import { observeWrites, SessionsFeed } from './sessions-feed.js';
 
 export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
@@ -30,6 +31,13 @@ export class DaemonRunningError extends Error {}
 
 /** Bytes queued on a client's socket above which its attached PTYs are paused until it drains. */
 const SOCKET_HIGH_WATER = 1024 * 1024;
+
+/** Shortest time between two `sessions` pushes (see SessionsFeed). */
+const SESSIONS_PUSH_INTERVAL_MS = 50;
+
+function helloResult(): HelloResult {
+  return { version: PROTOCOL_VERSION, pid: process.pid, capabilities: [...CAPABILITIES] };
+}
 
 /** Reads the client token, creating it (0600) on first use. */
 export function ensureToken(paths: DaemonPaths): string {
@@ -93,6 +101,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const manager = new SessionManager({ env, ...(upstreamCa !== undefined ? { upstreamCa } : {}) });
   const recovered = manager.recover();
   if (recovered.length > 0) log(`marked ${recovered.length} session(s) interrupted: ${recovered.map((s) => s.id).join(', ')}`);
+  const feed = new SessionsFeed(manager.store, { intervalMs: SESSIONS_PUSH_INTERVAL_MS, highWater: SOCKET_HIGH_WATER, log });
+  observeWrites(manager.store, () => feed.changed());
 
   let closing: Promise<void> | undefined;
   let settleClosed!: () => void;
@@ -116,6 +126,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     };
     socket.on('close', () => {
       dropTails();
+      feed.unwatch(socket);
       connections.delete(socket);
     });
     socket.on('error', () => undefined);
@@ -131,7 +142,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         }
         client = typeof req.client === 'string' && req.client ? req.client : 'client';
         binary = req.binary === true;
-        send({ id, ok: true, result: { version: PROTOCOL_VERSION, pid: process.pid } });
+        send({ id, ok: true, result: helloResult() });
         return;
       }
       void handle(req, client, { send, tails, socket, attached, binary }).then(
@@ -165,7 +176,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     const store = manager.store;
     switch (req.op) {
       case 'hello':
-        return { version: PROTOCOL_VERSION, pid: process.pid };
+        return helloResult();
       case 'status':
         return { pid: process.pid, socket: paths.socket, state_dir: paths.state, live: manager.liveIds() };
       case 'list':
@@ -234,6 +245,15 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         return null;
       case 'asks':
         return store.listAsks({ state: 'pending', limit: 1000, ...(req.session !== undefined ? { sessionId: req.session } : {}) });
+      case 'watch_sessions': {
+        const limit = req.limit ?? 100;
+        if (!Number.isSafeInteger(limit) || limit < 1) throw new Error('limit must be a positive integer');
+        // The reply goes out before any push this watch causes: pushes wait for a later turn.
+        return feed.watch(conn.socket, limit);
+      }
+      case 'unwatch_sessions':
+        feed.unwatch(conn.socket);
+        return null;
       case 'resolve': {
         if (!(ASK_ANSWERS as readonly string[]).includes(req.answer)) throw new Error(`answer must be one of ${ASK_ANSWERS.join(', ')}`);
         const d = manager.resolveAsk(req.ask, req.answer as AskAnswer, client);
@@ -384,7 +404,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     if (closing) return closing;
     closing = (async () => {
       server.close();
+      // Watchers see their sessions end as interrupted; the store closes at the end of this.
       await manager.shutdown();
+      feed.close();
       for (const c of connections) c.destroy();
       rmSync(paths.socket, { force: true });
       try {

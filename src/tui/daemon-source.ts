@@ -1,9 +1,9 @@
-// The DashboardSource over the daemon protocol (docs/protocol.md): `list` + `asks` polled (the
-// protocol has no list subscription; a poll is one small request), and refreshed at once after
-// an event that changes them; `subscribe` per session on screen; the PTY ops for terminals.
+// The DashboardSource over the daemon protocol (docs/protocol.md): the session list and pending
+// asks from `watch_sessions` (a snapshot, then a push after every change), `subscribe` per session
+// on screen, the PTY ops for terminals.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { AttachResult, DaemonClient, EventsPush, Push } from '../daemon/index.js';
+import type { AttachResult, DaemonClient, EventsPush, Push, SessionsSnapshot } from '../daemon/index.js';
 import { ptyBytes } from '../daemon/protocol.js';
 import { interactiveKinds } from '../harness/index.js';
 import { loadSpec } from '../spec/index.js';
@@ -15,8 +15,11 @@ import type { StoredEvent } from './transcript.js';
 export interface DaemonSourceOptions {
   /** Where `agents/` is looked for and where new sessions run. */
   cwd: string;
-  /** How often the session list is refreshed without an event asking for it. */
-  pollMs?: number;
+  /**
+   * Only for a daemon started by an older Bridle, which has no session-list watch: how often the
+   * list is polled instead (default 1 s).
+   */
+  legacyPollMs?: number;
 }
 
 /** Spec files under `<cwd>/agents` (one level of subdirectories), sorted. */
@@ -40,9 +43,12 @@ export class DaemonSource implements DashboardSource {
   private readonly watchers = new Set<(s: Snapshot) => void>();
   private readonly subscribers = new Map<string, Set<(events: StoredEvent[]) => void>>();
   private readonly pty = new Map<string, PtyHandlers>();
-  private timer: NodeJS.Timeout | null = null;
-  private refreshing = false;
-  private again = false;
+  /** The newest list received and its `rev`: a reply and a push can be handled out of order. */
+  private latest: Snapshot | null = null;
+  private rev = -1;
+  private watching = false;
+  private legacyTimer: NodeJS.Timeout | null = null;
+  private legacyBusy = false;
   private closed = false;
 
   constructor(
@@ -51,46 +57,82 @@ export class DaemonSource implements DashboardSource {
   ) {
     client.onEvents((push: EventsPush) => {
       for (const l of this.subscribers.get(push.session) ?? []) l(push.events);
-      // States, asks and spend live in the list: refresh it when an event may have changed them.
-      if (push.events.some((e) => e.type === 'lifecycle' || e.type === 'usage')) this.refresh();
     });
     client.onPush((p: Push) => {
       if (p.push === 'pty') this.pty.get(p.session)?.data(ptyBytes(p));
       else if (p.push === 'pty_closed') this.pty.get(p.session)?.closed();
     });
+    client.onSessions((p) => this.receive(p));
   }
 
   watch(listener: (s: Snapshot) => void): () => void {
     this.watchers.add(listener);
-    if (this.timer === null) this.timer = setInterval(() => this.refresh(), this.options.pollMs ?? 1000);
-    this.refresh();
-    return () => this.watchers.delete(listener);
+    const known = this.latest;
+    // A later listener starts from what the others see; never called from inside watch() itself.
+    if (known) {
+      queueMicrotask(() => {
+        if (this.watchers.has(listener)) listener(known);
+      });
+    }
+    if (!this.watching) this.startWatching();
+    return () => {
+      this.watchers.delete(listener);
+      if (this.watchers.size === 0) this.stopWatching();
+    };
   }
 
-  /** One refresh at a time; a request during one schedules exactly one more. */
-  private refresh(): void {
+  private startWatching(): void {
     if (this.closed) return;
-    if (this.refreshing) {
-      this.again = true;
+    this.watching = true;
+    if (!this.client.supports('watch_sessions')) {
+      this.legacyRefresh();
+      this.legacyTimer = setInterval(() => this.legacyRefresh(), this.options.legacyPollMs ?? 1000);
       return;
     }
-    this.refreshing = true;
+    this.client.request<SessionsSnapshot>('watch_sessions', { limit: 100 }).then(
+      (snap) => this.receive(snap),
+      () => undefined, // the connection is gone: onLost says so
+    );
+  }
+
+  private stopWatching(): void {
+    if (!this.watching) return;
+    this.watching = false;
+    // Stale by the time anyone watches again; the next watch's reply brings the list.
+    this.latest = null;
+    if (this.legacyTimer !== null) {
+      clearInterval(this.legacyTimer);
+      this.legacyTimer = null;
+      return;
+    }
+    if (!this.closed) void this.client.request('unwatch_sessions').catch(() => undefined);
+  }
+
+  private receive(snap: SessionsSnapshot): void {
+    if (!this.watching || snap.rev <= this.rev) return;
+    this.rev = snap.rev;
+    this.deliver(snap.sessions, snap.asks);
+  }
+
+  private deliver(sessions: Session[], asks: Ask[]): void {
+    const snap: Snapshot = {
+      sessions: sessions.map((s) => ({ id: s.id, agent: s.agent, harness: s.harness, state: s.state, costUsd: s.costUsd, createdAt: s.createdAt, endedAt: s.endedAt })),
+      asks: asks.map((a): PendingAsk => ({ id: a.id, sessionId: a.sessionId, prompt: a.prompt, createdAt: a.createdAt, expiresAt: a.expiresAt })),
+    };
+    this.latest = snap;
+    for (const w of this.watchers) w(snap);
+  }
+
+  /** A daemon without `watch_sessions`: `list` + `asks`, one pair at a time. */
+  private legacyRefresh(): void {
+    if (this.closed || this.legacyBusy) return;
+    this.legacyBusy = true;
     Promise.all([this.client.request<Session[]>('list', { limit: 100 }), this.client.request<Ask[]>('asks')])
       .then(([sessions, asks]) => {
-        const snap: Snapshot = {
-          sessions: sessions.map((s) => ({ id: s.id, agent: s.agent, harness: s.harness, state: s.state, costUsd: s.costUsd, createdAt: s.createdAt, endedAt: s.endedAt })),
-          asks: asks.map((a): PendingAsk => ({ id: a.id, sessionId: a.sessionId, prompt: a.prompt, createdAt: a.createdAt, expiresAt: a.expiresAt })),
-        };
-        for (const w of this.watchers) w(snap);
+        if (this.watching) this.deliver(sessions, asks);
       })
       .catch(() => undefined)
-      .finally(() => {
-        this.refreshing = false;
-        if (this.again) {
-          this.again = false;
-          this.refresh();
-        }
-      });
+      .finally(() => (this.legacyBusy = false));
   }
 
   subscribe(sessionId: string, listener: (events: StoredEvent[]) => void): () => void {
@@ -114,7 +156,6 @@ export class DaemonSource implements DashboardSource {
 
   async resolve(askId: string, answer: AskAnswer): Promise<void> {
     await this.client.request('resolve', { ask: askId, answer });
-    this.refresh();
   }
 
   async attach(sessionId: string, size: { cols: number; rows: number }, handlers: PtyHandlers): Promise<Uint8Array> {
@@ -157,7 +198,6 @@ export class DaemonSource implements DashboardSource {
     const spec = loadSpec(file);
     const interactive = spec.mode !== 'headless' && interactiveKinds().includes(spec.harness);
     const r = await this.client.request<{ session: string }>('start', { spec: file, cwd: this.options.cwd, mode: interactive ? 'interactive' : 'headless' });
-    this.refresh();
     return r.session;
   }
 
@@ -169,7 +209,8 @@ export class DaemonSource implements DashboardSource {
 
   close(): void {
     this.closed = true;
-    if (this.timer !== null) clearInterval(this.timer);
+    if (this.legacyTimer !== null) clearInterval(this.legacyTimer);
+    this.legacyTimer = null;
     this.client.close();
   }
 }
