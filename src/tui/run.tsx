@@ -13,6 +13,7 @@ import { connectDaemon } from '../daemon/index.js';
 import { App, type ExitReason, type KeyInput } from './app.js';
 import { DaemonSource } from './daemon-source.js';
 import { loadKeymap } from './keymap-config.js';
+import { InkFrameDiff } from './ink-frames.js';
 import { detectMultiplexer } from './notify.js';
 import { SYNC_BEGIN, SYNC_END, TerminalPainter } from './terminal/painter.js';
 
@@ -64,11 +65,15 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   const painter = new TerminalPainter((bytes) => void stdout.write(bytes));
   let inkFrame = '';
   let inkDone = false;
+  const inkDiff = new InkFrameDiff();
   const flushInk = (): void => {
     if (inkDone) return;
-    const frame = inkFrame.replaceAll(SYNC_BEGIN, '').replaceAll(SYNC_END, '');
+    const update = inkDiff.apply(inkFrame.replaceAll(SYNC_BEGIN, '').replaceAll(SYNC_END, ''));
     inkFrame = '';
-    stdout.write(`${SYNC_BEGIN}${frame}${painter.repaintAll()}\x1b[0m${SYNC_END}`);
+    // An unchanged frame (a render that moved nothing on screen) writes nothing at all.
+    if (update.rows !== 'all' && update.rows.size === 0) return;
+    const panes = update.rows === 'all' ? painter.repaintAll() : painter.repaintRows(update.rows);
+    stdout.write(`${SYNC_BEGIN}${update.bytes}${panes}\x1b[0m${SYNC_END}`);
   };
   const inkWrite = (chunk: string | Uint8Array): boolean => {
     if (inkFrame === '') queueMicrotask(flushInk);
@@ -114,7 +119,10 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   // Ink reads no keys here (the dashboard parses them itself), so it gets a stdin of its own.
   const inkStdin = new PassThrough() as unknown as NodeJS.ReadStream;
   const ink = render(element(), { stdout: inkStdout, stdin: inkStdin, exitOnCtrlC: false, patchConsole: false });
-  const onResize = (): void => ink.rerender(element());
+  const onResize = (): void => {
+    inkDiff.reset();
+    ink.rerender(element());
+  };
   stdout.on('resize', onResize);
 
   try {

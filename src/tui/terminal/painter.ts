@@ -46,6 +46,9 @@ export class TerminalPainter {
   private readonly urgent = new Set<string>();
   private readonly scheduler: FrameScheduler;
   private immediate: NodeJS.Immediate | null = null;
+  /** The rest of the current frame's panes, drawn one per turn. */
+  private slice: PaneRect[] = [];
+  private sliceImmediate: NodeJS.Immediate | null = null;
   private disposed = false;
   private readonly models = new Map<string, TerminalModel>();
 
@@ -71,6 +74,8 @@ export class TerminalPainter {
   setPanes(panes: PaneRect[]): void {
     if (samePanes(panes, this.panes)) return;
     this.panes = panes;
+    // The frame in progress drew at the old places; every pane is drawn again anyway.
+    this.slice = [];
     this.painted.clear();
     for (const p of panes) this.dirty.add(p.session);
     this.scheduler.request();
@@ -99,19 +104,55 @@ export class TerminalPainter {
     return out;
   }
 
+  /**
+   * The pane rows on screen rows `rows` (0-based), drawn again: something else (an Ink frame)
+   * drew over those rows. Panes elsewhere on the screen are left alone.
+   */
+  repaintRows(rows: ReadonlySet<number>): string {
+    let out = '';
+    for (const p of this.panes) {
+      let hit = false;
+      const painted = this.painted.get(p.session);
+      for (let y = 0; y < p.height; y++) {
+        if (!rows.has(p.y + y)) continue;
+        hit = true;
+        if (painted) painted.versions[y] = -1;
+      }
+      if (!hit) continue;
+      out += this.paneBytes(p);
+      this.dirty.delete(p.session);
+      this.urgent.delete(p.session);
+    }
+    return out;
+  }
+
   dispose(): void {
     this.disposed = true;
     this.scheduler.dispose();
     if (this.immediate !== null) clearImmediate(this.immediate);
+    if (this.sliceImmediate !== null) clearImmediate(this.sliceImmediate);
   }
 
+  /**
+   * A frame: the panes dirty now are drawn one per event-loop turn (`paintSlice`), not all in one
+   * go, so a key typed meanwhile, and its echo, wait for one pane's rows at most. Changes arriving
+   * during the frame are left for the next one, so the clock still caps the frame rate.
+   */
   private paint(): void {
     if (this.disposed || this.dirty.size === 0) return;
-    let out = '';
-    for (const p of this.panes) if (this.dirty.has(p.session)) out += this.paneBytes(p);
+    this.slice = this.panes.filter((p) => this.dirty.has(p.session));
     this.dirty.clear();
     this.urgent.clear();
+    if (this.sliceImmediate === null) this.paintSlice();
+  }
+
+  private paintSlice(): void {
+    this.sliceImmediate = null;
+    const p = this.slice.shift();
+    if (!p || this.disposed) return;
+    const out = this.paneBytes(p);
     if (out !== '') this.write(`${SYNC_BEGIN}${out}\x1b[0m${SYNC_END}`);
+    if (this.slice.length > 0) this.sliceImmediate = setImmediate(() => this.paintSlice());
   }
 
   /**

@@ -23,13 +23,47 @@ const WORDS = 4;
 
 interface CachedRow {
   row: Row;
-  sig: Int32Array;
+  /** The fingerprint the row was made from: xterm's own cell words, or the public-API one. */
+  sig: Uint32Array | Int32Array;
+  /** The row's combined characters (grapheme clusters), which live outside the cell words. */
+  combined: string;
+}
+
+/**
+ * xterm keeps a line's cells as three 32-bit words each (content, foreground, background); the
+ * public API reads them one method call at a time (a dozen per cell), which for a few busy panes
+ * cost milliseconds per frame. This reaches the words themselves when they are where
+ * @xterm/headless 6 keeps them, and returns null otherwise (then the public API is used).
+ */
+interface RawLine {
+  _line?: { _data?: unknown; _combined?: Record<number, string> };
+}
+
+const CELL_WORDS = 3;
+const CODEPOINT_MASK = 0x1fffff;
+const IS_COMBINED = 0x200000;
+const WIDTH_SHIFT = 22;
+
+function rawWords(line: IBufferLine): Uint32Array | null {
+  const data = (line as unknown as RawLine)._line?._data;
+  return data instanceof Uint32Array ? data : null;
+}
+
+function combinedOf(line: IBufferLine): string {
+  const combined = (line as unknown as RawLine)._line?._combined;
+  if (!combined) return '';
+  let out = '';
+  for (const k in combined) out += `${k}:${combined[k]}\u0000`;
+  return out;
 }
 
 export class RowReader {
   private previous: CachedRow[] = [];
   private nextVersion = 1;
   private cell: IBufferCell | undefined;
+  /** Interned styles by foreground word, then background word (see cellsFromWords). */
+  private readonly byWords = new Map<number, Map<number, CellStyle>>();
+  private byWordsSize = 0;
 
   constructor(private readonly styles: StyleTable) {}
 
@@ -38,13 +72,27 @@ export class RowReader {
     const next: CachedRow[] = [];
     for (let y = 0; y < count; y++) {
       const line = buffer.getLine(top + y);
-      const sig = this.signature(line, cols);
       const before = this.previous[y];
-      if (before && sameWords(before.sig, sig)) {
+      const words = line ? rawWords(line) : null;
+      if (line && words) {
+        // Fast path: compare xterm's cell words in place; copy them only when the row changed.
+        const n = cols * CELL_WORDS;
+        const combined = combinedOf(line);
+        if (before && before.sig instanceof Uint32Array && before.sig.length === n && sameRaw(before.sig, words, n) && before.combined === combined) {
+          next.push(before);
+          continue;
+        }
+        const sig = new Uint32Array(n);
+        sig.set(words.length > n ? words.subarray(0, n) : words);
+        next.push({ row: { cells: this.cellsFromWords(line, sig, cols), version: this.nextVersion++ }, sig, combined });
+        continue;
+      }
+      const sig = this.signature(line, cols);
+      if (before && before.sig instanceof Int32Array && sameWords(before.sig, sig)) {
         next.push(before);
         continue;
       }
-      next.push({ row: { cells: this.cells(line, cols), version: this.nextVersion++ }, sig });
+      next.push({ row: { cells: this.cells(line, cols), version: this.nextVersion++ }, sig, combined: '' });
     }
     this.previous = next;
     return next.map((c) => c.row);
@@ -73,6 +121,46 @@ export class RowReader {
     return sig;
   }
 
+  /**
+   * The cells of a row from its words (`words` is the row's copy, `cols` cells long, zero past
+   * the line's end). Styles are looked up by the pair of color words, so the public API is asked
+   * only once per distinct pair; the result is the same interned style either way.
+   */
+  private cellsFromWords(line: IBufferLine, words: Uint32Array, cols: number): Cell[] {
+    const out: Cell[] = [];
+    for (let x = 0; x < cols; x++) {
+      const o = x * CELL_WORDS;
+      const content = words[o]!;
+      const fg = words[o + 1]!;
+      const bg = words[o + 2]!;
+      if (content === 0 && fg === 0 && bg === 0 && x >= line.length) {
+        out.push({ ch: '', width: 1, style: this.styles.get(null, null, 0) });
+        continue;
+      }
+      let byBg = this.byWords.get(fg);
+      if (!byBg) this.byWords.set(fg, (byBg = new Map()));
+      let style = byBg.get(bg);
+      if (!style) {
+        const c = (this.cell = line.getCell(x, this.cell))!;
+        style = this.styles.get(fgOf(c), bgOf(c), attrs(c));
+        if (this.byWordsSize++ > 4096) {
+          // A hostile stream could use endless color pairs: start over rather than grow.
+          this.byWords.clear();
+          this.byWordsSize = 0;
+        }
+        byBg.set(bg, style);
+      }
+      let ch: string;
+      if (content & IS_COMBINED) ch = (this.cell = line.getCell(x, this.cell))!.getChars();
+      else {
+        const cp = content & CODEPOINT_MASK;
+        ch = cp === 0 ? '' : String.fromCodePoint(cp);
+      }
+      out.push({ ch, width: content >>> WIDTH_SHIFT, style });
+    }
+    return out;
+  }
+
   private cells(line: IBufferLine | undefined, cols: number): Cell[] {
     const out: Cell[] = [];
     const plain = this.styles.get(null, null, 0);
@@ -86,6 +174,14 @@ export class RowReader {
     }
     return out;
   }
+}
+
+/** The first `n` words of `a` (a row's copy) equal those of `b` (xterm's line, zero past its end). */
+function sameRaw(a: Uint32Array, b: Uint32Array, n: number): boolean {
+  const m = Math.min(n, b.length);
+  for (let i = 0; i < m; i++) if (a[i] !== b[i]) return false;
+  for (let i = m; i < n; i++) if (a[i] !== 0) return false;
+  return true;
 }
 
 function sameWords(a: Int32Array, b: Int32Array): boolean {
