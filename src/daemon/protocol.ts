@@ -67,7 +67,11 @@ export type Request =
   | { id: number; op: 'kill'; session: string }
   | { id: number; op: 'stop' }
   | { id: number; op: 'attach'; session: string; cols?: number; rows?: number }
-  | { id: number; op: 'input'; session: string; data: string; encoding?: 'utf8' | 'base64' }
+  /**
+   * Bytes for the session's PTY. `reply: true` marks a terminal's answer to the program's query
+   * (cursor position, device attributes): taken only from the connection that attached last.
+   */
+  | { id: number; op: 'input'; session: string; data: string; encoding?: 'utf8' | 'base64'; reply?: boolean }
   | { id: number; op: 'resize'; session: string; cols: number; rows: number }
   | { id: number; op: 'detach'; session: string }
   /** Flow control from an attached client: stop / restart reading the session's PTY for it. */

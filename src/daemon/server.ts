@@ -272,8 +272,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         return attachPty(req.session, conn, req.cols, req.rows);
       case 'input': {
         if (typeof req.data !== 'string') throw new Error('input needs data (a string)');
-        manager.require(req.session).input(req.encoding === 'base64' ? Buffer.from(req.data, 'base64') : req.data);
-        return null;
+        const session = manager.require(req.session);
+        // Every attached screen's emulator answers the program's queries; only the newest
+        // attachment's answer goes through, so the program reads one answer, not one per screen.
+        if (req.reply === true && attachOrder.get(req.session)?.at(-1) !== conn.socket) return { taken: false };
+        session.input(req.encoding === 'base64' ? Buffer.from(req.data, 'base64') : req.data);
+        return req.reply === true ? { taken: true } : null;
       }
       case 'resize':
         manager.require(req.session).resize(req.cols, req.rows);
@@ -303,6 +307,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
    * session's PTY is paused until it drains / the client resumes, so a flood of output blocks
    * the agent rather than growing anyone's memory.
    */
+  /**
+   * Per session, the connections (by socket: a `Conn` is made per request) attached to its
+   * terminal, oldest first; the newest answers the program's queries (`input` replies).
+   */
+  const attachOrder = new Map<string, net.Socket[]>();
+
   const attachPty = (id: string, conn: Conn, cols?: number, rows?: number): AttachResult => {
     const session = manager.require(id);
     conn.attached.get(id)?.release();
@@ -347,7 +357,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         conn.socket.off('drain', onDrain);
         onDrain();
         attachment.resume();
-        if (conn.attached.get(id) === attachment) conn.attached.delete(id);
+        if (conn.attached.get(id) === attachment) {
+          conn.attached.delete(id);
+          // The screen attached before this one answers the program's queries again.
+          const order = (attachOrder.get(id) ?? []).filter((c) => c !== conn.socket);
+          if (order.length > 0) attachOrder.set(id, order);
+          else attachOrder.delete(id);
+        }
       },
       pause() {
         if (clientPaused || released) return;
@@ -381,7 +397,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       },
     });
     view = watch;
-    if (!closedEarly) conn.attached.set(id, attachment);
+    if (!closedEarly) {
+      conn.attached.set(id, attachment);
+      const order = (attachOrder.get(id) ?? []).filter((c) => c !== conn.socket);
+      order.push(conn.socket);
+      attachOrder.set(id, order);
+    }
     // An attaching client's size wins: it is the one looking at the screen.
     if (cols !== undefined && rows !== undefined && !closedEarly) session.resize(cols, rows);
     return { session: id, cols: cols ?? watch.size.cols, rows: rows ?? watch.size.rows, snapshot: watch.snapshot.toString('base64'), written: watch.written };

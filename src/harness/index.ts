@@ -12,34 +12,40 @@ import { CodexInteractive } from './codex/interactive.js';
 import { PiInteractive } from './pi/interactive.js';
 import { CommandInteractive } from './command/interactive.js';
 import type { InteractiveHarness } from './interactive.js';
-import type { Harness, HarnessContext } from './types.js';
+import type { Harness, HarnessCapabilities, HarnessContext } from './types.js';
 
 export type * from './types.js';
 export { decide, validDecision, denyText } from './gate.js';
 export { runTurn, type TurnOutcome } from './run-turn.js';
 export { isInteractive, type InteractiveHarness, type InteractiveStartOptions, type TerminalSize } from './interactive.js';
 
-const ADAPTERS: Record<HarnessName, (ctx: HarnessContext) => Harness> = {
-  'claude-code': (ctx) => new ClaudeCodeHarness(ctx),
-  codex: (ctx) => new CodexHarness(ctx),
-  pi: (ctx) => new PiHarness(ctx),
-  cursor: (ctx) => new CursorHarness(ctx),
-  command: (ctx) => new CommandHarness(ctx),
-  bridle: (ctx) => new BridleHarness(ctx),
+/** An adapter class: what it can do is known before one is made (the daemon checks resume and fork). */
+interface AdapterClass<H extends Harness> {
+  new (ctx: HarnessContext): H;
+  readonly capabilities: HarnessCapabilities;
+}
+
+const ADAPTERS: Record<HarnessName, AdapterClass<Harness>> = {
+  'claude-code': ClaudeCodeHarness,
+  codex: CodexHarness,
+  pi: PiHarness,
+  cursor: CursorHarness,
+  command: CommandHarness,
+  bridle: BridleHarness,
 };
 
 export function createHarness(kind: HarnessName, ctx: HarnessContext): Harness {
-  const make = ADAPTERS[kind];
-  if (!make) throw new Error(`no headless adapter for harness "${kind}"`);
-  return make(ctx);
+  const Adapter = ADAPTERS[kind];
+  if (!Adapter) throw new Error(`no headless adapter for harness "${kind}"`);
+  return new Adapter(ctx);
 }
 
 /** Interactive variants: the vendor's own TUI on a PTY (docs/harnesses.md, "Interactive mode"). */
-const INTERACTIVE: Partial<Record<HarnessName, (ctx: HarnessContext) => InteractiveHarness>> = {
-  'claude-code': (ctx) => new ClaudeCodeInteractive(ctx),
-  codex: (ctx) => new CodexInteractive(ctx),
-  pi: (ctx) => new PiInteractive(ctx),
-  command: (ctx) => new CommandInteractive(ctx),
+const INTERACTIVE: Partial<Record<HarnessName, AdapterClass<InteractiveHarness>>> = {
+  'claude-code': ClaudeCodeInteractive,
+  codex: CodexInteractive,
+  pi: PiInteractive,
+  command: CommandInteractive,
 };
 
 /** Harness kinds that have an interactive (PTY) variant. */
@@ -48,7 +54,12 @@ export function interactiveKinds(): HarnessName[] {
 }
 
 export function createInteractiveHarness(kind: HarnessName, ctx: HarnessContext): InteractiveHarness {
-  const make = INTERACTIVE[kind];
-  if (!make) throw new Error(`harness "${kind}" has no interactive mode; run it headless`);
-  return make(ctx);
+  const Adapter = INTERACTIVE[kind];
+  if (!Adapter) throw new Error(`harness "${kind}" has no interactive mode; run it headless`);
+  return new Adapter(ctx);
+}
+
+/** What the adapter for `kind` in `mode` can do; undefined when there is no such adapter. */
+export function harnessCapabilities(kind: HarnessName, mode: 'headless' | 'interactive' = 'headless'): HarnessCapabilities | undefined {
+  return (mode === 'interactive' ? INTERACTIVE[kind] : ADAPTERS[kind])?.capabilities;
 }

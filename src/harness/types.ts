@@ -106,7 +106,13 @@ export interface HarnessCapabilities {
   /** Tool calls are gated one by one (false for `command`: it only gets sandbox + proxy). */
   toolGate: boolean;
   interrupt: boolean;
+  /** A later run can continue the vendor conversation (`StartOptions.resume`). */
   resume: boolean;
+  /**
+   * A new session can start from a copy of another's conversation (`StartOptions.fork`), leaving
+   * the original as it was. The daemon copies the vendor's conversation files for it.
+   */
+  fork: boolean;
 }
 
 /** Token figures for the model requests since the previous usage event (sum them for totals). */

@@ -167,33 +167,86 @@ const TOOL_PHASES = phaseBit('tool_call') | phaseBit('tool_result');
 /**
  * The rules of one (level, phase, tool), in evaluation order, plus an inverted index of the rules
  * whose path or host condition has literal anchors: those are looked up by the action's keys
- * instead of being visited one by one.
+ * instead of being visited one by one. The index holds positions in `all`, so the rules it finds
+ * and the unanchored ones are run together in evaluation (rank) order: a deny found through the
+ * index still comes before, and short-circuits, a warn that is not indexed.
  */
 class RuleList {
-  /** Every rule (bash uses this, filtered per parse, since its paths come from the command). */
+  /** Every rule, in evaluation order (bash uses this, filtered per parse: its paths come from the command). */
   readonly all: CompiledRule[];
   /** Rules without anchors: always visited. */
   readonly always: CompiledRule[];
-  readonly byPath: Map<string, CompiledRule[]> | null;
-  readonly byHost: Map<string, CompiledRule[]> | null;
+  /** Positions in `all` of the rules filed under each anchor key, ascending. */
+  readonly byPath: Map<string, number[]> | null;
+  readonly byHost: Map<string, number[]> | null;
+  private readonly alwaysAt: number[];
   constructor(rules: CompiledRule[]) {
     this.all = rules;
-    this.always = rules.filter((r) => r.pathAnchors === undefined && r.hostAnchors === undefined);
-    this.byPath = invert(rules.filter((r) => r.pathAnchors !== undefined), (r) => r.pathAnchors!);
-    this.byHost = invert(rules.filter((r) => r.pathAnchors === undefined && r.hostAnchors !== undefined), (r) => r.hostAnchors!);
+    this.alwaysAt = [];
+    rules.forEach((r, i) => {
+      if (r.pathAnchors === undefined && r.hostAnchors === undefined) this.alwaysAt.push(i);
+    });
+    this.always = this.alwaysAt.map((i) => rules[i]!);
+    this.byPath = invert(rules, (r) => r.pathAnchors);
+    this.byHost = invert(rules, (r) => (r.pathAnchors === undefined ? r.hostAnchors : undefined));
+  }
+
+  /**
+   * The rules that can hold for an action with these anchor keys, in evaluation order: the
+   * unanchored ones and those the index finds. A rule filed by path anchors that also has host
+   * anchors is dropped here when no host key matches, so every rule returned has passed its
+   * anchor prefilters (the caller does not check them again).
+   */
+  candidates(pathKeys: () => ReadonlySet<string>, hostKeys: () => ReadonlySet<string>): readonly CompiledRule[] {
+    let hits: number[] | null = null;
+    if (this.byPath !== null) {
+      for (const k of pathKeys()) {
+        const at = this.byPath.get(k);
+        if (at === undefined) continue;
+        for (const i of at) {
+          const host = this.all[i]!.hostAnchors;
+          if (host !== undefined && !anyKey(hostKeys(), host)) continue;
+          (hits ??= []).push(i);
+        }
+      }
+    }
+    if (this.byHost !== null) {
+      for (const k of hostKeys()) {
+        const at = this.byHost.get(k);
+        if (at !== undefined) (hits ??= []).push(...at);
+      }
+    }
+    if (hits === null) return this.always;
+    // Few hits as a rule: sort them, then merge with the (already ordered) unanchored positions.
+    hits.sort((a, b) => a - b);
+    const out: CompiledRule[] = [];
+    const al = this.alwaysAt;
+    let i = 0;
+    let last = -1;
+    for (const h of hits) {
+      if (h === last) continue; // filed under several of the action's keys
+      last = h;
+      while (i < al.length && al[i]! < h) out.push(this.all[al[i++]!]!);
+      out.push(this.all[h]!);
+    }
+    while (i < al.length) out.push(this.all[al[i++]!]!);
+    return out;
   }
 }
 
-function invert(rules: readonly CompiledRule[], keys: (r: CompiledRule) => readonly string[]): Map<string, CompiledRule[]> | null {
-  if (rules.length === 0) return null;
-  const m = new Map<string, CompiledRule[]>();
-  for (const r of rules) {
-    for (const k of new Set(keys(r))) {
+/** Anchor key → positions (ascending) of the rules `keys` files under it; null when none is. */
+function invert(rules: readonly CompiledRule[], keys: (r: CompiledRule) => readonly string[] | undefined): Map<string, number[]> | null {
+  let m: Map<string, number[]> | null = null;
+  rules.forEach((r, i) => {
+    const ks = keys(r);
+    if (ks === undefined) return;
+    m ??= new Map();
+    for (const k of new Set(ks)) {
       let l = m.get(k);
       if (!l) m.set(k, (l = []));
-      l.push(r);
+      l.push(i);
     }
-  }
+  });
   return m;
 }
 
@@ -402,14 +455,19 @@ export class PolicyEngine {
         if (filtered.length > 0) this.run(filtered, pi, cx, acc, sx, false);
         continue;
       }
-      if (rl.always.length > 0) this.run(rl.always, pi, cx, acc, sx, false);
-      if (rl.byPath !== null && !acc.stop) this.runIndexed(rl.byPath, cx.pathKeys(), pi, cx, acc, sx);
-      if (rl.byHost !== null && !acc.stop) this.runIndexed(rl.byHost, cx.hostKeys(), pi, cx, acc, sx);
+      // One list in rank order: the unanchored rules and those the anchor index finds, whose
+      // anchors are then not checked a second time.
+      const list = rl.candidates(() => cx.pathKeys(), () => cx.hostKeys());
+      if (list.length > 0) this.run(list, pi, cx, acc, sx, false, true);
     }
     return this.finish(sx, action, phase, now, cx, acc);
   }
 
-  private run(list: readonly CompiledRule[], pi: number, cx: ActionContext<ShellExtra>, acc: Acc, sx: SessionInternals, sessionLevel: boolean): void {
+  /**
+   * Runs `list` in order. `anchored`: the list came from RuleList.candidates, so every rule in it
+   * already passed its path and host anchor prefilters.
+   */
+  private run(list: readonly CompiledRule[], pi: number, cx: ActionContext<ShellExtra>, acc: Acc, sx: SessionInternals, sessionLevel: boolean, anchored = false): void {
     const bit = 1 << pi;
     const tool = cx.tool;
     // Slow rules are timed with one clock read each: the previous read starts the next interval
@@ -423,8 +481,10 @@ export class PolicyEngine {
         if (!toolsAccept(rule, bit, tool)) continue;
       } else {
         // prefilters: skip rules whose anchored condition cannot hold (exactly as if it said NO)
-        if (rule.pathAnchors !== undefined && !cx.shellUncertain() && !anyKey(cx.pathKeys(), rule.pathAnchors)) continue;
-        if (rule.hostAnchors !== undefined && !anyKey(cx.hostKeys(), rule.hostAnchors)) continue;
+        if (!anchored) {
+          if (rule.pathAnchors !== undefined && !cx.shellUncertain() && !anyKey(cx.pathKeys(), rule.pathAnchors)) continue;
+          if (rule.hostAnchors !== undefined && !anyKey(cx.hostKeys(), rule.hostAnchors)) continue;
+        }
         if (rule.contentPre !== undefined && !this.contentMaybe(cx) && cx.contentTook <= this.ruleTimeoutMs) continue;
       }
       let res: number;
@@ -475,30 +535,6 @@ export class PolicyEngine {
         return;
       }
     }
-  }
-
-  /** Run the rules filed under any of `keys`, each once, in index order. */
-  private runIndexed(
-    index: Map<string, CompiledRule[]>,
-    keys: ReadonlySet<string>,
-    pi: number,
-    cx: ActionContext<ShellExtra>,
-    acc: Acc,
-    sx: SessionInternals,
-  ): void {
-    let first: CompiledRule[] | undefined;
-    let more: CompiledRule[] | undefined;
-    for (const k of keys) {
-      const hit = index.get(k);
-      if (hit === undefined) continue;
-      if (first === undefined) first = hit;
-      else {
-        more ??= [...first];
-        for (const r of hit) if (!more.includes(r)) more.push(r);
-      }
-    }
-    const list = more ?? first;
-    if (list !== undefined) this.run(list, pi, cx, acc, sx, false);
   }
 
   private contentMaybe(cx: ActionContext<ShellExtra>): boolean {

@@ -1,6 +1,7 @@
-// The per-daemon interception CA. Its private key exists only in this process's memory: a new CA is
-// minted every time the proxy starts, so there is no key file a sandboxed agent could ever read.
-// Only the public certificate (and a trust bundle that includes it) is written to disk, because
+// The per-daemon interception CA. Its private key exists only in this process's memory: the
+// session manager mints one when its first session starts a proxy and hands it to every later
+// session's proxy, so there is no key file a sandboxed agent could ever read. Only the public
+// certificate (and a trust bundle that includes it) is written to disk, once per proxy, because
 // the agent's TLS clients must be able to read it.
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
@@ -33,29 +34,50 @@ export interface CaFiles {
   bundlePath: string;
 }
 
+interface Leaf {
+  context: tls.SecureContext;
+  certPem: string;
+  /** Epoch ms the leaf stops being valid. */
+  notAfter: number;
+}
+
 export class InterceptionCa {
   readonly certPem: string;
+  /** Epoch ms the CA certificate stops being valid. */
+  readonly notAfter: number;
   private readonly key: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly commonName: string;
-  private readonly leaves = new Map<string, { context: tls.SecureContext; certPem: string }>();
+  private readonly leaves = new Map<string, Leaf>();
+  private readonly now: () => number;
 
-  constructor() {
+  /** `now`: the clock (tests move it to see leaves renewed); default Date.now. */
+  constructor(options: { now?: () => number } = {}) {
+    this.now = options.now ?? Date.now;
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.key = privateKey;
     this.publicKey = publicKey;
     this.commonName = `Bridle egress CA ${crypto.randomBytes(4).toString('hex')}`;
-    const now = Date.now();
+    const now = this.now();
+    this.notAfter = now + CA_LIFETIME;
     this.certPem = toPem(
       createCertificate({
         subjectCommonName: this.commonName,
         publicKey,
         signingKey: privateKey,
         notBefore: new Date(now - BACKDATE),
-        notAfter: new Date(now + CA_LIFETIME),
+        notAfter: new Date(this.notAfter),
         isCa: true,
       }),
     );
+  }
+
+  /**
+   * Whether a leaf minted now would expire before the CA does. A daemon outlives sessions, so its
+   * CA can age: the session manager mints a new one for new sessions once this is false.
+   */
+  mintsValidLeaves(): boolean {
+    return this.now() + LEAF_LIFETIME <= this.notAfter;
   }
 
   /** A TLS server context presenting a leaf for `host`, minted on first use and cached. */
@@ -68,12 +90,14 @@ export class InterceptionCa {
     return this.leaf(host).certPem;
   }
 
-  private leaf(host: string): { context: tls.SecureContext; certPem: string } {
+  private leaf(host: string): Leaf {
     const key = host.toLowerCase();
     let leaf = this.leaves.get(key);
-    if (!leaf) {
+    // A cached leaf is minted again a day before it expires: the CA (one per daemon) may serve
+    // the same host for longer than one leaf lives.
+    if (!leaf || leaf.notAfter - this.now() < DAY) {
       const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const now = Date.now();
+      const now = this.now();
       const certPem = toPem(
         createCertificate({
           subjectCommonName: key,
@@ -92,7 +116,7 @@ export class InterceptionCa {
         cert: certPem + this.certPem,
         minVersion: 'TLSv1.2',
       });
-      leaf = { context, certPem };
+      leaf = { context, certPem, notAfter: now + LEAF_LIFETIME };
       this.leaves.set(key, leaf);
     }
     return leaf;

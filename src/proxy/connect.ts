@@ -10,7 +10,7 @@ import { decideAll } from './decide.js';
 import type { ProxyCore } from './exchange.js';
 import { refuseSocket, splitAuthority } from './http-util.js';
 import { tokenFromProxyAuthorization } from './proxy-auth.js';
-import { AddressRefused, resolveChecked } from './resolve.js';
+import { addressRefusal, resolveChecked } from './resolve.js';
 import { hasBoundCredential, internalAllowed, track, type ProxySession } from './session.js';
 import type { EgressAction, EgressEventPayload } from './types.js';
 
@@ -110,8 +110,7 @@ export async function handleConnect(deps: ConnectDeps, req: IncomingMessage, soc
 }
 
 function refuseConnect(deps: ConnectDeps, session: ProxySession, socket: Socket, host: string, port: number, route: string, err: unknown): void {
-  const code = err instanceof AddressRefused ? err.code : 'unresolvable';
-  const message = err instanceof Error ? err.message : 'cannot resolve';
+  const { code, status, message } = addressRefusal(err);
   deps.core.emit(session.id, { method: 'CONNECT', scheme: 'https', host, port, path: '', route, verdict: 'deny', reason: code, message });
-  refuseSocket(socket, code === 'internal-address' ? 403 : 502, code, message);
+  refuseSocket(socket, status, code, message);
 }

@@ -1,8 +1,14 @@
 // Running the policy hook: errors and missing answers are denials, `ask` waits for a human, and a
 // push of several refs is decided per ref with the strictest verdict winning.
+import { RANK } from '../policy/types.js';
 import type { AskResolver, Decide, EgressAction, EgressDecision, Verdict } from './types.js';
 
-const RANK: Record<Verdict, number> = { allow: 0, warn: 1, ask: 2, deny: 3 };
+/**
+ * The verdicts a policy hook may answer the proxy with. `redact` is not one: a request cannot be
+ * sent with rewritten content, so the session runtime turns it into a deny before it gets here.
+ * Which verdict is stricter is the policy engine's ranking (RANK), not a copy of it.
+ */
+const PROXY_VERDICTS: ReadonlySet<string> = new Set<Verdict>(['allow', 'warn', 'ask', 'deny']);
 
 export interface FinalDecision extends EgressDecision {
   /** Whether a human was asked. */
@@ -12,7 +18,7 @@ export interface FinalDecision extends EgressDecision {
 async function one(decide: Decide, action: EgressAction): Promise<EgressDecision> {
   try {
     const d = await decide(action, { sessionId: action.session.id });
-    if (!d || !(d.action in RANK)) return { action: 'deny', message: 'policy returned no valid verdict' };
+    if (!d || !PROXY_VERDICTS.has(d.action)) return { action: 'deny', message: 'policy returned no valid verdict' };
     return d;
   } catch (err) {
     return { action: 'deny', message: `policy error: ${err instanceof Error ? err.message : String(err)}` };

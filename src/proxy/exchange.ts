@@ -13,7 +13,7 @@ import { recognizeGit, parseReceivePackCommands, type GitInfo } from './git.js';
 import { authorityOf, refuseResponse, stripHopByHop } from './http-util.js';
 import { ResponseMeter, wireApiFor } from './metering/meter.js';
 import { costOf, type PriceTable } from './metering/prices.js';
-import { AddressRefused, resolveChecked, type Resolver } from './resolve.js';
+import { addressRefusal, resolveChecked, type Resolver } from './resolve.js';
 import { PatternDetector, PatternFound, RedactionSet, Redactor } from './scan.js';
 import { internalAllowed, track, type ProxySession } from './session.js';
 import { isExfiltration, placeholderInUrl, swapCredentials, type Exfiltration } from './swap.js';
@@ -302,11 +302,10 @@ export async function runExchange(core: ProxyCore, session: ProxySession, req: I
     const allowInternal = target.trusted || internalAllowed(session, core.allowInternal, target.host, target.port);
     address = await resolveChecked(target.host, core.resolver, allowInternal);
   } catch (err) {
-    const code = err instanceof AddressRefused ? err.code : 'unresolvable';
-    const message = err instanceof Error ? err.message : 'cannot resolve';
+    const { code, status, message } = addressRefusal(err);
     record('deny', { ...verdictInfo, reason: code, message });
     req.resume();
-    return refuseResponse(res, code === 'internal-address' ? 403 : 502, code, message);
+    return refuseResponse(res, status, code, message);
   }
   record(decision.action, { ...verdictInfo, ...(swap.swapped.length ? { credentials: swap.swapped } : {}) });
 

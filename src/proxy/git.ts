@@ -1,7 +1,7 @@
 // Git smart-HTTP recognition, so policy can say "ask before push" or "never push to main".
 // `git-receive-pack` is a push; its request body starts with pkt-lines naming each ref update
-// (`<old> <new> refs/heads/<branch>\0<caps>`), which come before the pack data.
-import zlib from 'node:zlib';
+// (`<old> <new> refs/heads/<branch>\0<caps>`), which come before the pack data. A compressed
+// body is decoded by the exchange (it decodes every request body it scans) before it gets here.
 
 export type GitOp = 'push' | 'fetch' | 'discover';
 
@@ -84,23 +84,4 @@ export function parseReceivePackCommands(body: Buffer): PktParse {
     if (ref.startsWith('refs/heads/')) u.branch = ref.slice('refs/heads/'.length);
     updates.push(u);
   }
-}
-
-/**
- * The command section from a request body prefix that may be gzip- or deflate-encoded (git
- * compresses large request bodies). Decoding tolerates a truncated stream (sync flush), so a
- * prefix is enough.
- */
-export function parseReceivePackPrefix(prefix: Buffer, contentEncoding: string | undefined): PktParse {
-  const enc = (contentEncoding ?? 'identity').trim().toLowerCase();
-  let plain: Buffer;
-  try {
-    if (enc === 'identity' || enc === '') plain = prefix;
-    else if (enc === 'gzip' || enc === 'x-gzip') plain = zlib.gunzipSync(prefix, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    else if (enc === 'deflate') plain = zlib.inflateSync(prefix, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    else return { done: true, error: `unsupported request encoding ${enc}` };
-  } catch {
-    return { done: true, error: 'undecodable request body' };
-  }
-  return parseReceivePackCommands(plain);
 }

@@ -55,3 +55,17 @@ export async function resolveChecked(host: string, resolver: Resolver, allowInte
   }
   return answers[0]!;
 }
+
+/** How a failed resolveChecked is refused: the reason code, the HTTP status and the message. */
+export interface AddressRefusal {
+  code: AddressRefused['code'];
+  /** 403 for an internal address (policy said no), 502 when the name does not resolve. */
+  status: 403 | 502;
+  message: string;
+}
+
+/** The refusal for an error thrown by resolveChecked (anything else counts as unresolvable). */
+export function addressRefusal(err: unknown): AddressRefusal {
+  const code = err instanceof AddressRefused ? err.code : 'unresolvable';
+  return { code, status: code === 'internal-address' ? 403 : 502, message: err instanceof Error ? err.message : 'cannot resolve' };
+}

@@ -163,24 +163,3 @@ export class Redactor {
     return 0;
   }
 }
-
-/** The Redactor as a Transform, for callers that want a stream. */
-export class StreamReplacer extends Transform {
-  private readonly redactor: Redactor;
-
-  constructor(from: readonly Buffer[], to: readonly Buffer[]) {
-    super();
-    this.redactor = new Redactor(from, to);
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const out = this.redactor.push(chunk);
-    cb(null, out.length ? out : undefined);
-  }
-
-  override _flush(cb: TransformCallback): void {
-    const rest = this.redactor.end();
-    cb(null, rest.length ? rest : undefined);
-  }
-}
-

@@ -50,7 +50,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   for (const up of upstreams.values()) if (!up.isDefault) routeHosts[up.name] = [upstreamHostPattern(up)];
 
   const vault = new Vault({ env, defaults: options.defaultCredentials ?? undefined, routeHosts });
-  const ca = new InterceptionCa();
+  // One CA per daemon: the session manager hands every session's proxy the same one, so leaves
+  // are minted once per host and every session's agents trust the same root. A proxy started on
+  // its own mints its own. Either way, this proxy writes its own copy of the public files.
+  const ca = options.ca ?? new InterceptionCa();
   const caFiles = ca.writePublicFiles({ ...(options.caDir ? { parent: options.caDir } : {}), ...(options.upstreamCa ? { extraCaPem: options.upstreamCa } : {}) });
 
   const sessions = new Map<string, ProxySession>();

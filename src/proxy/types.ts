@@ -1,4 +1,5 @@
 // The proxy's public contract: what it asks the policy engine, what it reports, and how it is set up.
+import type { InterceptionCa } from './ca.js';
 import type { GitInfo } from './git.js';
 import type { ExfilKind } from './swap.js';
 import type { CredentialEntry, DefaultCredential } from './vault.js';
@@ -145,6 +146,12 @@ export interface EgressProxyOptions {
   defaultCredentials?: readonly DefaultCredential[] | false;
   /** Price overrides/additions, USD per million tokens. */
   prices?: PriceTable;
+  /**
+   * The interception CA to mint leaf certificates with, shared by every proxy of one daemon (the
+   * session manager holds it). Default: a CA of this proxy's own. The proxy never owns a shared
+   * CA; it only writes its public certificate (and a trust bundle holding it) into `caDir`.
+   */
+  ca?: InterceptionCa;
   /** Parent directory for the public CA files. Default: the OS temp dir. */
   caDir?: string;
   /** Listening port; default 0 (random). */

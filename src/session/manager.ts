@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { loadSpec } from '../spec/index.js';
+import { InterceptionCa } from '../proxy/index.js';
 import type { AskAnswer, Decision, PolicySet } from '../policy/index.js';
 import { openStore, TERMINAL_STATES, type Session as SessionRow, type Store } from '../store/index.js';
 import { transcriptFile } from '../harness/bridle/transcript.js';
-import type { AgentSpec } from '../spec/types.js';
+import { harnessCapabilities } from '../harness/index.js';
+import { HARNESSES, type AgentSpec } from '../spec/types.js';
 import { daemonPaths, sessionDir, type DaemonPaths } from './paths.js';
 import { loadServerPolicies, serverPolicyFiles } from './policy.js';
 import { processStartTime, Session, type LaunchRecord, type StartRequest } from './session.js';
@@ -40,8 +42,10 @@ export interface ContinueParams {
   prompt?: string;
 }
 
-/** Harnesses whose conversation a fork can copy (see `fork`). */
-const FORKABLE = new Set(['claude-code', 'codex', 'bridle']);
+/** The harnesses whose adapters (in `mode`) can resume or fork, for error messages. */
+function capableHarnesses(mode: 'headless' | 'interactive', what: 'resume' | 'fork'): string[] {
+  return HARNESSES.filter((h) => harnessCapabilities(h, mode)?.[what] === true);
+}
 
 export class SessionManager {
   readonly store: Store;
@@ -52,6 +56,8 @@ export class SessionManager {
   private readonly env: NodeJS.ProcessEnv;
   private readonly userHome: string;
   private readonly upstreamCa: string | undefined;
+  /** Minted when the first session starts its proxy; see interceptionCa(). */
+  private ca: InterceptionCa | undefined;
 
   constructor(opts: ManagerOptions = {}) {
     this.env = opts.env ?? process.env;
@@ -116,6 +122,7 @@ export class SessionManager {
         daemonEnv: this.env,
         serverPolicy: this.serverPolicy,
         ...(this.upstreamCa !== undefined ? { upstreamCa: this.upstreamCa } : {}),
+        interceptionCa: () => this.interceptionCa(),
         addRedactor: (r) => {
           this.redactors.add(r);
           return () => this.redactors.delete(r);
@@ -160,7 +167,6 @@ export class SessionManager {
    */
   fork(id: string, params: ContinueParams = {}): Session {
     const { row, launch, resumeId, spec } = this.continuable(id, 'fork');
-    if (!FORKABLE.has(spec.harness)) throw new Error(`the ${spec.harness} harness cannot fork a session (only ${[...FORKABLE].join(', ')} can)`);
     const fromConfig = path.join(sessionDir(this.paths, id), 'config');
     let copy: (configHome: string) => void;
     let startId = resumeId;
@@ -179,11 +185,14 @@ export class SessionManager {
       const source = path.join(fromConfig, 'sessions');
       if (!existsSync(source)) throw new Error(`session ${id} has no saved conversation to fork`);
       copy = (configHome) => cpSync(source, path.join(configHome, 'sessions'), { recursive: true });
-    } else {
+    } else if (spec.harness === 'claude-code') {
       // Claude keeps conversations under projects/<workspace>; the fork resumes a copy of them.
       const source = path.join(fromConfig, 'projects');
       if (!existsSync(source)) throw new Error(`session ${id} has no saved conversation to fork`);
       copy = (configHome) => cpSync(source, path.join(configHome, 'projects'), { recursive: true });
+    } else {
+      // An adapter that says it can fork, but whose conversation files the daemon cannot copy yet.
+      throw new Error(`the ${spec.harness} harness can fork, but the daemon does not know where it keeps its conversation`);
     }
     return this.launch(spec, row.workspace!, { ...launch, forked_from: id }, params, {
       fork: { session: id, resumeId: startId, vendorFork: spec.harness !== 'bridle' },
@@ -214,8 +223,12 @@ export class SessionManager {
     }
     const loaded = loadSpec(row.specPath);
     const spec = launch?.model ? { ...loaded, model: launch.model } : loaded;
-    const resumable = what === 'fork' ? FORKABLE.has(spec.harness) : ['claude-code', 'codex', 'pi', 'bridle', 'cursor'].includes(spec.harness);
-    if (!resumable) throw new Error(`the ${spec.harness} harness cannot ${what} a session`);
+    // What the harness's adapter (in the mode the session ran in) says it can do.
+    const caps = harnessCapabilities(spec.harness, launch?.mode ?? 'headless');
+    if (!caps?.[what]) {
+      const able = capableHarnesses(launch?.mode ?? 'headless', what);
+      throw new Error(`the ${spec.harness} harness cannot ${what} a session${able.length > 0 ? ` (only ${able.join(', ')} can)` : ''}`);
+    }
     const known = resumeId ?? vendorId;
     if (known === undefined) throw new Error(`session ${id} recorded no conversation id to ${what} from (its agent may never have started)`);
     return {
@@ -243,6 +256,17 @@ export class SessionManager {
       how.prepare,
     );
     return session;
+  }
+
+  /**
+   * The daemon's one interception CA, shared by every session's proxy (each still writes its own
+   * copy of the public files for its agent). Minted lazily: key generation is not free, and a
+   * daemon that never starts a session needs none. It lives in memory only, and is replaced for
+   * new sessions once it is too close to expiry for the leaves it mints (after about 11 months).
+   */
+  interceptionCa(): InterceptionCa {
+    if (!this.ca?.mintsValidLeaves()) this.ca = new InterceptionCa();
+    return this.ca;
   }
 
   get(id: string): Session | undefined {

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { createHarness, createInteractiveHarness, type InteractiveHarness, type TerminalSize } from '../harness/index.js';
 import type { GateDecision, Harness, HarnessContext, HarnessEvent, NormalizedAction as HarnessAction, NormalizedTool } from '../harness/types.js';
 import { describeAction, type AskAnswer, type Decision, type HumanAuthority, type NormalizedAction, type PolicySession } from '../policy/index.js';
-import { proxyEnvFor, startEgressProxy, type EgressAction, type EgressDecision, type EgressProxy, type ScreenedToolResult, type UsageRecord, type WireToolResult } from '../proxy/index.js';
+import { proxyEnvFor, startEgressProxy, type EgressAction, type InterceptionCa, type EgressDecision, type EgressProxy, type ScreenedToolResult, type UsageRecord, type WireToolResult } from '../proxy/index.js';
 import { startModelServer, type ModelServer } from '../model-server/index.js';
 import type { AgentSpec } from '../spec/types.js';
 import type { AskState, EventInput, SessionState, Store } from '../store/index.js';
-import { TERMINAL_STATES } from '../store/index.js';
+import { TERMINAL_STATES, usageTokens } from '../store/index.js';
 import { buildChildEnv } from './env.js';
 import { executableOf } from './executable.js';
 import { storeEventOf } from './events.js';
@@ -109,6 +109,8 @@ export interface RuntimeDeps {
   serverPolicy: PolicySet;
   /** Extra PEM CA trusted for upstream TLS (a corporate gateway, or tests' HTTPS model server). */
   upstreamCa?: string;
+  /** The daemon's interception CA, minted on first use and shared by every session's proxy. */
+  interceptionCa(): InterceptionCa;
   /** Registers a redactor with the store's redact hook; returns its removal. */
   addRedactor(redact: (value: unknown) => unknown): () => void;
 }
@@ -161,6 +163,12 @@ export class Session {
   private recordedResumeId: string | undefined;
   private readonly endedPromise: Promise<SessionEnd>;
   private settleEnded!: (end: SessionEnd) => void;
+  /**
+   * Spend so far, over every run of this session: what budget rules see as `session.cost_usd` and
+   * `session.tokens`. Read from the store once (a resumed session has spent before) and kept up to
+   * date by meter(), so a decision (one per proxied request) never reads the session row.
+   */
+  private readonly spent: { costUsd: number; tokens: number } = { costUsd: 0, tokens: 0 };
 
   /** Creates the store row; `boot` starts everything. Throws nothing the spec did not already pass. */
   constructor(
@@ -172,7 +180,9 @@ export class Session {
     if (req.resume) {
       // The same row and log: seq continues where the ended run stopped.
       this.id = req.resume.session;
-      deps.store.updateSession(this.id, { state: 'starting', endedAt: null, exitCode: null });
+      const row = deps.store.updateSession(this.id, { state: 'starting', endedAt: null, exitCode: null });
+      this.spent.costUsd = row.costUsd;
+      this.spent.tokens = row.tokens;
       this.recordedResumeId = req.resume.resumeId;
       this.append([
         { type: 'lifecycle', payload: { kind: 'resumed', resume_id: req.resume.resumeId } },
@@ -275,6 +285,7 @@ export class Session {
       env: deps.daemonEnv,
       ...(offline ? { upstreams: { anthropic: this.modelServer!.url, openai: `${this.modelServer!.url}/v1` }, defaultCredentials: false as const } : {}),
       ...(deps.upstreamCa !== undefined ? { upstreamCa: deps.upstreamCa } : {}),
+      ca: deps.interceptionCa(),
       caDir: dir,
     });
     const proxy = this.proxy;
@@ -492,9 +503,9 @@ export class Session {
       this.append([{ type: 'tool_result', payload: { kind: 'redaction', call_id: event.call_id, redactions: screened.redactions ?? [], ...(screened.withheld !== undefined ? { withheld: screened.withheld } : {}) } }]);
     }
     if (decision && decision.action !== 'allow') {
-      // The decisions table has no `redact` verdict: a redaction is the result proceeding,
-      // rewritten, with a record (a warn); a withheld result is a deny.
-      const verdict = decision.action === 'redact' ? 'warn' : decision.action === 'ask' ? 'deny' : decision.action;
+      // A redaction is recorded as one (the result went on, rewritten); an ask on a result cannot
+      // be put to anyone (the output already exists), so the result was withheld: a deny.
+      const verdict = decision.action === 'ask' ? 'deny' : decision.action;
       const message = screened?.redactions ? `redacted ${screened.redactions.map((r) => `${r.count} match${r.count === 1 ? '' : 'es'} of ${r.rule}`).join(', ')} in the tool result` : decision.message;
       this.deps.store.recordDecision({ sessionId: this.id, actionId: event.call_id, verdict, rules: decision.rules, message: message ?? null, ts: decision.ts });
     }
@@ -545,8 +556,7 @@ export class Session {
   private async decide(action: NormalizedAction, actionId: string | undefined): Promise<Decision> {
     const policy = this.policy;
     if (!policy) throw new Error('policy not ready');
-    const row = this.deps.store.getSession(this.id);
-    const full: NormalizedAction = { ...action, session: { ...(action.session ?? {}), id: this.id, cost_usd: row?.costUsd ?? 0, tokens: row?.tokens ?? 0 } };
+    const full: NormalizedAction = { ...action, session: { ...(action.session ?? {}), id: this.id, cost_usd: this.spent.costUsd, tokens: this.spent.tokens } };
     let d = policy.evaluate(full);
     if (d.action === 'ask' && d.ask) d = await this.ask(d, full);
     this.deps.store.recordDecision({
@@ -603,7 +613,9 @@ export class Session {
   }
 
   private meter(u: UsageRecord): void {
-    this.deps.store.recordUsage({
+    // The store validates the figures and adds them to the session row; the same sums go into
+    // the running total the next decision reads.
+    const recorded = this.deps.store.recordUsage({
       sessionId: this.id,
       model: u.model,
       inputTokens: u.inputTokens,
@@ -614,6 +626,8 @@ export class Session {
       source: 'proxy',
       ts: u.ts,
     });
+    this.spent.costUsd += recorded.costUsd;
+    this.spent.tokens += usageTokens(recorded);
     const { sessionId: _sid, ...figures } = u;
     this.append([{ type: 'usage', payload: { kind: 'metered', ...figures } }]);
   }

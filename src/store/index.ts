@@ -39,6 +39,7 @@ export * from './types.js';
 export { STORE_FILENAME, storeFile } from './db.js';
 export { MIGRATIONS, SchemaVersionError, latestVersion, type Migration } from './migrations.js';
 export { identityRedactor } from './redact.js';
+export { usageTokens } from './usage.js';
 
 export interface StoreOptions {
   /** Directory of the store; default `stateHome()` ($BRIDLE_HOME, $XDG_STATE_HOME/bridle, ~/.local/state/bridle). */

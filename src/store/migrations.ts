@@ -6,6 +6,13 @@ export interface Migration {
   version: number;
   name: string;
   up: string | ((db: Database.Database) => void);
+  /**
+   * Run with foreign key enforcement off, for a step that rebuilds a table other tables refer to
+   * (SQLite's documented way to change a constraint: create, copy, drop, rename). Dropping the old
+   * table would otherwise fail on the rows that refer to it. Before the step commits, every
+   * foreign key is checked; any dangling reference rolls the step back.
+   */
+  foreignKeysOff?: boolean;
 }
 
 export class SchemaVersionError extends Error {
@@ -111,6 +118,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_forked_from ON sessions(forked_from) WHERE forked_from IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'redact verdict',
+    // A redaction (a tool result rewritten, then passed on) is its own verdict, not a warn. SQLite
+    // cannot change a CHECK constraint in place, so the table is rebuilt with the same columns and
+    // ids (asks.decision_id keeps pointing at the same rows) and its index made again.
+    foreignKeysOff: true,
+    up: `
+      CREATE TABLE decisions_v3 (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions(id),
+        event_seq   INTEGER,
+        action_id   TEXT,
+        verdict     TEXT NOT NULL CHECK (verdict IN ('allow','warn','redact','ask','deny')),
+        rules       TEXT NOT NULL,
+        message     TEXT,
+        ts          INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO decisions_v3 (id, session_id, event_seq, action_id, verdict, rules, message, ts)
+        SELECT id, session_id, event_seq, action_id, verdict, rules, message, ts FROM decisions;
+      DROP TABLE decisions;
+      ALTER TABLE decisions_v3 RENAME TO decisions;
+      CREATE INDEX decisions_session ON decisions(session_id, id);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
@@ -155,10 +187,25 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       if (current >= m.version) return;
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
+      if (m.foreignKeysOff) {
+        const dangling = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+        if (dangling.length > 0) {
+          const first = dangling[0]!;
+          throw new Error(`bridle store: migration ${m.version} ('${m.name}') left ${dangling.length} dangling reference(s), e.g. ${first.table} row ${first.rowid} → ${first.parent}`);
+        }
+      }
       db.pragma(`user_version = ${m.version}`);
       applied.push(m.version);
     });
-    step.immediate();
+    // The pragma is a no-op inside a transaction, so it is switched around the step, and back to
+    // what the connection had (the store opens with foreign keys on).
+    const fkWas = m.foreignKeysOff ? (db.pragma('foreign_keys', { simple: true }) as number) : 0;
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      step.immediate();
+    } finally {
+      if (m.foreignKeysOff && fkWas) db.pragma('foreign_keys = ON');
+    }
   }
   return applied;
 }

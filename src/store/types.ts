@@ -23,7 +23,8 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const VERDICTS = ['allow', 'warn', 'ask', 'deny'] as const;
+/** Recorded verdicts, weakest first. `redact`: the content was rewritten, then the action went on. */
+export const VERDICTS = ['allow', 'warn', 'redact', 'ask', 'deny'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export const ASK_STATES = ['pending', 'allowed', 'denied', 'expired'] as const;

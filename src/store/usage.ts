@@ -38,6 +38,15 @@ function count(n: number | undefined, what: string): number {
   return v;
 }
 
+/**
+ * What one usage record adds to its session's `tokens`: everything the model processed, fresh
+ * input, output and both kinds of cached input. The session runtime keeps its running total with
+ * the same sum.
+ */
+export function usageTokens(u: Pick<Usage, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>): number {
+  return u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+}
+
 export class UsageRepo {
   private readonly insertStmt: Database.Statement;
   private readonly getStmt: Database.Statement<[number], UsageRow>;
@@ -59,9 +68,7 @@ export class UsageRepo {
       const cost = u.costUsd ?? 0;
       if (!Number.isFinite(cost) || cost < 0) throw new Error(`bridle store: costUsd must be a non-negative number, got ${cost}`);
       const info = this.insertStmt.run(u.sessionId, u.ts ?? Date.now(), u.model ?? null, input, output, cacheRead, cacheWrite, cost, u.source);
-      // A session's `tokens` is everything the model processed: fresh input, output and both
-      // kinds of cached input.
-      sessions.addUsage(u.sessionId, cost, input + output + cacheRead + cacheWrite);
+      sessions.addUsage(u.sessionId, cost, usageTokens({ inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite }));
       return Number(info.lastInsertRowid);
     });
     this.recordTx = (u) => tx.immediate(u);

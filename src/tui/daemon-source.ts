@@ -168,6 +168,10 @@ export class DaemonSource implements DashboardSource {
     void this.client.request('input', { session: sessionId, data: Buffer.from(data, 'utf8').toString('base64'), encoding: 'base64' }).catch(() => undefined);
   }
 
+  reply(sessionId: string, data: string): void {
+    void this.client.request('input', { session: sessionId, data: Buffer.from(data, 'utf8').toString('base64'), encoding: 'base64', reply: true }).catch(() => undefined);
+  }
+
   resize(sessionId: string, cols: number, rows: number): void {
     void this.client.request('resize', { session: sessionId, cols, rows }).catch(() => undefined);
   }

@@ -34,6 +34,12 @@ export interface DashboardSource {
   /** Starts the terminal stream of an interactive session; resolves with the recent output to replay. */
   attach(sessionId: string, size: { cols: number; rows: number }, handlers: PtyHandlers): Promise<Uint8Array>;
   input(sessionId: string, data: string): void;
+  /**
+   * The pane's terminal answering a query of the program (cursor position, device attributes).
+   * Unlike `input`, the daemon takes it only from the client that attached last, so a program
+   * watched from two screens gets one answer, not two (the second would read as typed keys).
+   */
+  reply?(sessionId: string, data: string): void;
   resize(sessionId: string, cols: number, rows: number): void;
   detach(sessionId: string): void;
   /** Flow control: the pane's emulator is behind; stop / restart the session's output to it. */

@@ -107,6 +107,7 @@ export function useTerminals(source: DashboardSource, wanted: readonly TerminalW
           } else paint.scheduler.request();
         },
         onResize: (cols, rows) => source.resize(w.session, cols, rows),
+        onReply: (data) => source.reply?.(w.session, data),
         pause: () => source.pause?.(w.session),
         resume: () => source.resume?.(w.session),
       });
@@ -120,7 +121,7 @@ export function useTerminals(source: DashboardSource, wanted: readonly TerminalW
         })
         .then((snapshot) => {
           model.reset();
-          model.write(snapshot);
+          model.replay(snapshot);
           for (const b of entry.queued) model.write(b);
           entry.queued = [];
           entry.ready = true;

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { defineRule, HumanAuthority, PolicyEngine, PolicySession } from '../../src/policy/engine.js';
 import { toDecisionRecord } from '../../src/policy/record.js';
-import { bash, bashResult, decide, engine, HOME, llm, rules, session, tool, WS } from './helpers.js';
+import { bash, bashResult, decide, egress, engine, HOME, llm, rules, session, tool, write, WS } from './helpers.js';
 
 // ---- the seed's decision cases ----
 
@@ -47,6 +47,31 @@ test('seed: a budget warn at $50 and an ask at each $100', (t) => {
 });
 
 // ---- composition ----
+
+test('fired rules are listed strictest first, then as declared, whether the path or host index found them or not', (t) => {
+  const y = [
+    'policies:',
+    '  - { name: note-writes, tool: write, action: warn }',
+    // anchored on its path (looked up through the index), and the same glob unanchored
+    '  - { name: ask-src, match: { tool: write, path: "src/**" }, action: ask }',
+    '  - { name: ask-src-braced, match: { tool: write, path: "{src,zzz}/**" }, action: ask }',
+    '  - { name: warn-get, on: egress, method: GET, action: warn }',
+    '  - { name: ask-host, on: egress, host: api.example.com, action: ask }',
+  ].join('\n');
+  const s = session(y).session;
+  t.deepEqual(s.decide(write('src/a.ts')).rules.map((r) => r.name), ['ask-src', 'ask-src-braced', 'note-writes']);
+  t.deepEqual(s.decide(egress('api.example.com')).rules.map((r) => r.name), ['ask-host', 'warn-get']);
+  // A path the index does not file the anchored rule under: only the unanchored rules fire.
+  t.deepEqual(s.decide(write('lib/a.ts')).rules.map((r) => r.name), ['note-writes']);
+});
+
+test('a deny found through the path index short-circuits like any other: rules after it in rank are not evaluated', (t) => {
+  const y = 'policies:\n  - { name: note-writes, tool: write, action: warn }\n  - { name: deny-secrets, match: { tool: write, path: "secrets/**" }, action: deny }';
+  const d = decide(y, write('secrets/k.pem'));
+  t.is(d.action, 'deny');
+  t.deepEqual(d.rules.map((r) => r.name), ['deny-secrets']);
+  t.deepEqual(decide(y, write('src/k.pem')).rules.map((r) => r.name), ['note-writes']);
+});
 
 test('levels: strictest wins across levels whatever the order', (t) => {
   const e = engine('name: a\ncommand: "ls*"\naction: warn', { serverYaml: 'name: s\ncommand: "ls*"\naction: ask' });

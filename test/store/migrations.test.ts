@@ -127,3 +127,60 @@ test('a read-only open never creates a store', (t) => {
   t.throws(() => openStore({ dir, readOnly: true }));
   t.false(fs.existsSync(storeFile(dir)));
 });
+
+test('v3: a v2 store keeps its decisions, asks and events, triggers and references, and accepts `redact`', (t) => {
+  const dir = tempHome(t);
+  // A store as Bridle left it at schema version 2, with rows in every table that v3 touches.
+  const v2 = openStore({ dir, migrations: MIGRATIONS.slice(0, 2) });
+  t.is(v2.schemaVersion, 2);
+  const s = v2.createSession({ agent: 'a', harness: 'bridle' });
+  v2.append(s.id, [{ type: 'text', payload: 'before' }]);
+  const warn = v2.recordDecision({ sessionId: s.id, actionId: 'c1', verdict: 'warn', rules: [{ name: 'r1' }], message: 'careful', ts: 1000 });
+  const asked = v2.recordDecision({ sessionId: s.id, verdict: 'ask', rules: [{ name: 'r2' }], ts: 2000 });
+  const ask = v2.createAsk({ sessionId: s.id, decisionId: asked.id, prompt: 'may it?' });
+  // The v2 table refuses the verdict v3 adds.
+  t.throws(() => v2.recordDecision({ sessionId: s.id, verdict: 'redact', rules: [] }), { any: true, message: /CHECK constraint/ });
+  v2.close();
+
+  const v3 = closeLater(t, openStore({ dir }));
+  t.is(v3.schemaVersion, 3);
+  // Rows kept, ids and all: the ask still points at its decision.
+  t.deepEqual(v3.listDecisions(s.id), [warn, asked]);
+  t.is(v3.getAsk(ask.id)?.decisionId, asked.id);
+  t.deepEqual(v3.readEvents(s.id).map((e) => e.payload), ['before']);
+  const red = v3.recordDecision({ sessionId: s.id, actionId: 'c2', verdict: 'redact', rules: [{ name: 'redact-secrets' }], message: 'redacted 1 match' });
+  t.is(red.verdict, 'redact');
+  t.is(red.id, asked.id + 1);
+  v3.close();
+
+  const raw = new Database(storeFile(dir));
+  t.teardown(() => raw.close());
+  raw.pragma('foreign_keys = ON');
+  t.deepEqual(raw.pragma('foreign_key_check'), []);
+  t.deepEqual(raw.pragma('integrity_check', { simple: true }), 'ok');
+  // The events log is still append-only.
+  t.throws(() => raw.prepare("UPDATE events SET payload = '\"after\"'").run(), { any: true, message: /append-only/ });
+  t.throws(() => raw.prepare('DELETE FROM events').run(), { any: true, message: /append-only/ });
+  // The rebuilt table still checks its verdicts and its references, and has its index.
+  t.throws(() => raw.prepare("INSERT INTO decisions (session_id, verdict, rules, ts) VALUES (?, 'bogus', '[]', 1)").run(s.id), { any: true, message: /CHECK constraint/ });
+  t.throws(() => raw.prepare("INSERT INTO decisions (session_id, verdict, rules, ts) VALUES ('s_nobody', 'warn', '[]', 1)").run(), { any: true, message: /FOREIGN KEY/ });
+  t.throws(() => raw.prepare("INSERT INTO asks (id, session_id, decision_id, prompt, created_at) VALUES ('a_x', ?, 999999, 'p', 1)").run(s.id), { any: true, message: /FOREIGN KEY/ });
+  t.deepEqual(raw.prepare<[], string>("SELECT name FROM sqlite_schema WHERE tbl_name = 'decisions' AND type = 'index'").pluck().all(), ['decisions_session']);
+  t.deepEqual(tables(raw), ['asks', 'decisions', 'events', 'sessions', 'usage']);
+});
+
+test('a foreignKeysOff migration that leaves a dangling reference is rolled back, and foreign keys are on again', (t) => {
+  const dir = tempHome(t);
+  fs.mkdirSync(dir, { recursive: true });
+  const db = new Database(storeFile(dir));
+  t.teardown(() => db.close());
+  db.pragma('foreign_keys = ON');
+  const steps: Migration[] = [
+    { version: 1, name: 'tables', up: 'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id INTEGER REFERENCES p(id)); INSERT INTO p VALUES (1); INSERT INTO c VALUES (1);' },
+    { version: 2, name: 'loses a parent', foreignKeysOff: true, up: 'DELETE FROM p' },
+  ];
+  t.throws(() => migrate(db, steps), { message: /dangling reference/ });
+  t.is(schemaVersion(db), 1);
+  t.is(db.prepare('SELECT count(*) FROM p').pluck().get(), 1);
+  t.is(db.pragma('foreign_keys', { simple: true }), 1);
+});

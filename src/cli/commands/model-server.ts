@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 import { EXIT_FAIL, EXIT_OK, UsageError } from '../command.js';
 import { DiagnosticError } from '../../util/diagnostic.js';
 import { startModelServer, type RecordedRequest } from '../../model-server/index.js';
+import { ArgReader, unexpected } from '../flags.js';
 
 const usage = `Usage:
   bridle model-server --script FILE [--port N] [--log FILE] [--quiet]
@@ -34,24 +35,28 @@ function parseArgs(argv: string[], cwd: string): Options {
   let port = 0;
   let log: string | undefined;
   let quiet = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (flag !== arg) return arg.slice(eq + 1);
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    if (flag === '--script') script = path.resolve(cwd, value());
-    else if (flag === '--log') log = path.resolve(cwd, value());
-    else if (flag === '--port') {
-      const text = value();
-      port = Number(text);
-      if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got \`${text}\``);
-    } else if (flag === '--quiet') quiet = true;
-    else throw new UsageError(`unexpected argument \`${arg}\``);
+  const args = new ArgReader(argv);
+  for (const arg of args) {
+    if (arg.kind === 'positional') throw unexpected(arg.value);
+    switch (arg.flag) {
+      case '--script':
+        script = path.resolve(cwd, args.value());
+        break;
+      case '--log':
+        log = path.resolve(cwd, args.value());
+        break;
+      case '--port': {
+        const text = args.value();
+        port = Number(text);
+        if (!/^\d+$/.test(text) || port > 65535) throw args.invalid('a number from 0 to 65535', text);
+        break;
+      }
+      case '--quiet':
+        quiet = args.flag();
+        break;
+      default:
+        throw args.unknown();
+    }
   }
   if (script === undefined) throw new UsageError('missing --script FILE');
   return log !== undefined ? { script, port, log, quiet } : { script, port, quiet };

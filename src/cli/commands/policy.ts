@@ -12,6 +12,7 @@ import { decisionJson } from '../../policy/record.js';
 import { jsonErrorOffset } from '../../policy/json-position.js';
 import { SessionState, type StateSnapshot } from '../../policy/state.js';
 import { ASK_ANSWERS, isPhase, PHASES, type AskAnswer, type NormalizedAction } from '../../policy/types.js';
+import { ArgReader, unexpected } from '../flags.js';
 
 const usage = `Usage:
   bridle policy check  --policy FILE... --event JSON|@FILE [--state JSON|@FILE]
@@ -51,67 +52,51 @@ function parseArgs(argv: string[]): Args {
   if (sub !== 'check' && sub !== 'replay') throw new UsageError(sub ? `unknown subcommand \`${sub}\`` : 'missing subcommand (check or replay)');
   const a: Args = { sub, agent: [], server: [], session: [], defaults: {}, answer: 'none' };
   const lists: Record<string, string[]> = { '--policy': a.agent, '--server-policy': a.server, '--session-policy': a.session };
-  for (let i = 0; i < rest.length; i++) {
-    const raw = rest[i]!;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const flag = eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`\`${flag}\` needs a value`);
-      return v;
-    };
-    const list = lists[flag];
+  const args = new ArgReader(rest);
+  for (const arg of args) {
+    if (arg.kind === 'positional') throw unexpected(arg.value);
+    const list = lists[arg.flag];
     if (list) {
-      if (inline !== undefined) list.push(inline);
-      // FILE... : take every following word that is not an option
-      else {
-        let n = 0;
-        while (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) {
-          list.push(rest[++i]!);
-          n++;
-        }
-        if (n === 0) throw new UsageError(`\`${flag}\` needs at least one file`);
-      }
+      // FILE... : every following word that is not an option
+      list.push(...args.values('file'));
       continue;
     }
-    switch (flag) {
+    switch (arg.flag) {
       case '--event':
-        if (sub !== 'check') throw new UsageError('`--event` is for `check`; `replay` takes `--events FILE.jsonl`');
-        a.event = value();
+        if (sub !== 'check') throw new UsageError('--event is for `check`; `replay` takes --events FILE.jsonl');
+        a.event = args.value();
         break;
       case '--events':
-        if (sub !== 'replay') throw new UsageError('`--events` is for `replay`; `check` takes `--event JSON|@FILE`');
-        a.events = value();
+        if (sub !== 'replay') throw new UsageError('--events is for `replay`; `check` takes --event JSON|@FILE');
+        a.events = args.value();
         break;
       case '--state':
-        a.state = value();
+        a.state = args.value();
         break;
       case '--workspace':
-        a.workspace = value();
+        a.workspace = args.value();
         break;
       case '--default': {
-        const v = value();
+        const v = args.value();
         const m = /^([a-z_]+)=(allow|warn|ask|deny)$/.exec(v);
-        if (!m || !isPhase(m[1])) throw new UsageError(`\`--default\` expects PHASE=VERDICT with PHASE one of ${PHASES.join(', ')} and VERDICT allow|warn|ask|deny, got \`${v}\``);
+        if (!m || !isPhase(m[1])) throw args.invalid(`PHASE=VERDICT with PHASE one of ${PHASES.join(', ')} and VERDICT allow|warn|ask|deny`, v);
         a.defaults[m[1]] = m[2] as 'allow';
         break;
       }
       case '--answer': {
-        const v = value();
-        if (v !== 'none' && !(ASK_ANSWERS as readonly string[]).includes(v)) throw new UsageError(`\`--answer\` expects none or one of ${ASK_ANSWERS.join(', ')}, got \`${v}\``);
-        if (sub !== 'replay') throw new UsageError('`--answer` is for `replay`');
+        const v = args.value();
+        if (v !== 'none' && !(ASK_ANSWERS as readonly string[]).includes(v)) throw args.invalid(`none or one of ${ASK_ANSWERS.join(', ')}`, v);
+        if (sub !== 'replay') throw new UsageError('--answer is for `replay`');
         a.answer = v as AskAnswer | 'none';
         break;
       }
       default:
-        throw new UsageError(`unknown option \`${raw}\``);
+        throw args.unknown();
     }
   }
-  if (a.agent.length + a.server.length + a.session.length === 0) throw new UsageError('no policy files (`--policy FILE...`)');
-  if (sub === 'check' && a.event === undefined) throw new UsageError('missing `--event JSON|@FILE`');
-  if (sub === 'replay' && a.events === undefined) throw new UsageError('missing `--events FILE.jsonl`');
+  if (a.agent.length + a.server.length + a.session.length === 0) throw new UsageError('no policy files (--policy FILE...)');
+  if (sub === 'check' && a.event === undefined) throw new UsageError('missing --event JSON|@FILE');
+  if (sub === 'replay' && a.events === undefined) throw new UsageError('missing --events FILE.jsonl');
   return a;
 }
 

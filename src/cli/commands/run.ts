@@ -12,7 +12,9 @@ import { connectDaemon, type EventsPush } from '../../daemon/index.js';
 import { DiagnosticError } from '../../util/diagnostic.js';
 import { renderEvent, type RenderState } from '../../session/transcript.js';
 import { interactiveKinds } from '../../harness/index.js';
-import { attachTerminal } from '../attach.js';
+import { attachKeys, attachTerminal, type AttachKeys } from '../attach.js';
+import { loadKeymap } from '../../tui/keymap-config.js';
+import { ArgReader, unexpected } from '../flags.js';
 
 const usage = `Usage:
   bridle run SPEC.yaml -p PROMPT --headless [--json] [--cwd DIR] [--no-ask] [--ask-timeout SECONDS]
@@ -28,7 +30,8 @@ Options:
   --headless             print the transcript instead of showing the agent's own TUI
                          (without it, a spec whose \`mode\` is interactive — the default — runs
                          the vendor's TUI in the daemon and attaches this terminal to it;
-                         Ctrl-b d detaches, leaving the session running)
+                         the prefix key then d detaches, leaving the session running: Ctrl-b d,
+                         or the \`prefix:\` of keys.yaml in the user config dir, as in the dashboard)
   --json                 print every normalized event as one JSON object per line instead
   --cwd DIR              the agent's working directory (default: the current directory)
   --no-ask               deny every action a policy would ask a human about, with a clear reason
@@ -58,35 +61,49 @@ function parseArgs(argv: string[], cwd: string): Options {
   let spec: string | undefined;
   const o: Partial<Options> = { headless: false, json: false, noAsk: false };
   let dir = cwd;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    if (flag === '-p' || flag === '--prompt') o.prompt = value();
-    else if (flag === '--headless') o.headless = true;
-    else if (flag === '--json') o.json = true;
-    else if (flag === '--no-ask') o.noAsk = true;
-    else if (flag === '--cwd') dir = path.resolve(cwd, value());
-    else if (flag === '--model-server') o.modelServer = path.resolve(cwd, value());
-    else if (flag === '--model') {
-      const m = value();
-      if (!m.trim()) throw new UsageError('--model needs a model name');
-      o.model = m;
+  const args = new ArgReader(argv);
+  for (const arg of args) {
+    if (arg.kind === 'positional') {
+      if (spec !== undefined) throw unexpected(arg.value);
+      spec = path.resolve(cwd, arg.value);
+      continue;
     }
-    else if (flag === '--ask-timeout') {
-      const text = value();
-      const n = Number(text);
-      if (!/^\d+(\.\d+)?$/.test(text) || n <= 0) throw new UsageError(`--ask-timeout must be a positive number of seconds, got \`${text}\``);
-      o.askTimeoutS = n;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option \`${arg}\``);
-    else if (spec === undefined) spec = path.resolve(cwd, arg);
-    else throw new UsageError(`unexpected argument \`${arg}\``);
+    switch (arg.flag) {
+      case '-p':
+      case '--prompt':
+        o.prompt = args.value();
+        break;
+      case '--headless':
+        o.headless = args.flag();
+        break;
+      case '--json':
+        o.json = args.flag();
+        break;
+      case '--no-ask':
+        o.noAsk = args.flag();
+        break;
+      case '--cwd':
+        dir = path.resolve(cwd, args.value());
+        break;
+      case '--model-server':
+        o.modelServer = path.resolve(cwd, args.value());
+        break;
+      case '--model': {
+        const m = args.value();
+        if (!m.trim()) throw args.invalid('a model name', m);
+        o.model = m;
+        break;
+      }
+      case '--ask-timeout': {
+        const text = args.value();
+        const n = Number(text);
+        if (!/^\d+(\.\d+)?$/.test(text) || n <= 0) throw args.invalid('a positive number of seconds', text);
+        o.askTimeoutS = n;
+        break;
+      }
+      default:
+        throw args.unknown();
+    }
   }
   if (spec === undefined) throw new UsageError('missing SPEC.yaml');
   return { ...(o as Options), spec, cwd: dir };
@@ -129,9 +146,18 @@ function passEnv(allow: readonly string[], io: CliIO): Record<string, string> {
   return env;
 }
 
-/** Interactive: the vendor's TUI in the daemon, this terminal attached to it until Ctrl-b d. */
+/** Interactive: the vendor's TUI in the daemon, this terminal attached to it until the user detaches. */
 async function runInteractive(opts: Options, allow: readonly string[], io: CliIO): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('an interactive run needs a terminal; pass --headless');
+  // The user's prefix key, as the dashboard has it; a broken keys.yaml is reported before starting.
+  let keys: AttachKeys;
+  try {
+    keys = attachKeys(loadKeymap(io.env));
+  } catch (err) {
+    if (!(err instanceof DiagnosticError)) throw err;
+    io.stderr(`${err.message}\n`);
+    return EXIT_FAIL;
+  }
   const client = await connectDaemon(io.env, 'bridle run');
   try {
     const { session: id } = await client.request<{ session: string }>('start', {
@@ -147,7 +173,7 @@ async function runInteractive(opts: Options, allow: readonly string[], io: CliIO
       rows: process.stdout.rows || 24,
       env: passEnv(allow, io),
     });
-    const end = await attachTerminal(client, id, { stdin: process.stdin, stdout: process.stdout });
+    const end = await attachTerminal(client, id, { stdin: process.stdin, stdout: process.stdout }, keys);
     if (end === 'detached') {
       io.stderr(`bridle: detached from session ${id}; it keeps running in the daemon (bridle sessions kill ${id} ends it)\n`);
       return EXIT_OK;

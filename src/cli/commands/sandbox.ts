@@ -9,6 +9,7 @@ import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import { loadNative, NativeUnavailableError } from '../../sandbox/native.js';
 import { buildProfile, SandboxProfileError, type NetworkMode, type ProtectStrategy, type SandboxMode, type SandboxProfile } from '../../sandbox/profile.js';
 import { sandboxedCommand } from '../../sandbox/launch.js';
+import { ArgReader, unexpected } from '../flags.js';
 
 const usage = `Usage:
   bridle sandbox probe
@@ -58,45 +59,41 @@ function parseOptions(argv: string[], io: CliIO, needCommand: boolean): RunArgs 
   let tmp = true;
   let bestEffort = false;
   let shaped = false;
-  for (let i = 0; i < opts.length; i++) {
-    const flag = opts[i] as string;
-    const value = (): string => {
-      const v = opts[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    shaped = shaped || flag !== '--profile';
-    switch (flag) {
-      case '--write': write.push(path.resolve(io.cwd, value())); break;
-      case '--read': read.push(path.resolve(io.cwd, value())); break;
-      case '--read-only': mode = 'read-only'; break;
-      case '--none': mode = 'none'; break;
+  const args = new ArgReader(opts);
+  for (const arg of args) {
+    if (arg.kind === 'positional') throw unexpected(arg.value);
+    shaped = shaped || arg.flag !== '--profile';
+    switch (arg.flag) {
+      case '--write': write.push(path.resolve(io.cwd, args.value())); break;
+      case '--read': read.push(path.resolve(io.cwd, args.value())); break;
+      case '--read-only': args.flag(); mode = 'read-only'; break;
+      case '--none': args.flag(); mode = 'none'; break;
       case '--network': {
-        const v = value();
-        if (v !== 'none' && v !== 'proxy' && v !== 'full') throw new UsageError(`--network must be none, proxy or full, not \`${v}\``);
+        const v = args.value();
+        if (v !== 'none' && v !== 'proxy' && v !== 'full') throw args.invalid('none, proxy or full', v);
         network = v;
         break;
       }
       case '--allow-port':
       case '--proxy-port': {
-        const v = value();
+        const v = args.value();
         const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw new UsageError(`${flag}: \`${v}\` is not a TCP port`);
+        if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw args.invalid('a TCP port (1-65535)', v);
         ports.push(n);
         break;
       }
-      case '--allow-unix-sockets': unix = true; break;
-      case '--no-protect': protect = false; break;
+      case '--allow-unix-sockets': unix = args.flag(); break;
+      case '--no-protect': args.flag(); protect = false; break;
       case '--protect-strategy': {
-        const v = value();
-        if (v !== 'auto' && v !== 'mount' && v !== 'landlock') throw new UsageError(`--protect-strategy must be auto, mount or landlock, not \`${v}\``);
+        const v = args.value();
+        if (v !== 'auto' && v !== 'mount' && v !== 'landlock') throw args.invalid('auto, mount or landlock', v);
         protectStrategy = v;
         break;
       }
-      case '--no-tmp': tmp = false; break;
-      case '--best-effort': bestEffort = true; break;
-      case '--profile': profileFile = path.resolve(io.cwd, value()); break;
-      default: throw new UsageError(`unknown option \`${flag}\``);
+      case '--no-tmp': args.flag(); tmp = false; break;
+      case '--best-effort': bestEffort = args.flag(); break;
+      case '--profile': profileFile = path.resolve(io.cwd, args.value()); break;
+      default: throw args.unknown();
     }
   }
   if (profileFile) {

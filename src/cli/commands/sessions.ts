@@ -7,14 +7,18 @@ import { loadSpec } from '../../spec/index.js';
 import { allowlisted } from '../../session/env.js';
 import type { Ask, Session, StoredEvent, Usage } from '../../store/index.js';
 import { renderEvent } from '../../session/transcript.js';
-import { attachTerminal } from '../attach.js';
+import { attachKeys, attachTerminal, type AttachKeys } from '../attach.js';
+import { loadKeymap } from '../../tui/keymap-config.js';
+import { DiagnosticError } from '../../util/diagnostic.js';
 
 const usage = `Usage:
   bridle sessions [ls] [--json]        sessions, newest first
   bridle sessions show ID [--json]     one session: state, spend, asks, usage
   bridle sessions events ID [--json]   its events (a transcript; --json: one event per line)
   bridle sessions attach ID            this terminal becomes an interactive session's terminal
-                                       (Ctrl-b d detaches; the session keeps running)
+                                       (the prefix key then d detaches: Ctrl-b d, or the
+                                       \`prefix:\` of keys.yaml in the user config dir, as in the
+                                       dashboard; the session keeps running)
   bridle sessions kill ID              end it and its whole process tree
   bridle sessions resume ID            run an ended session again, continuing its conversation
   bridle sessions fork ID              a new session starting from a copy of its conversation`;
@@ -59,11 +63,22 @@ export const sessionsCommand: Command = {
     if (!['ls', 'show', 'events', 'attach', 'kill', 'resume', 'fork'].includes(sub)) throw new UsageError(`unknown subcommand \`${sub}\``);
 
     if (sub === 'attach' && (!process.stdin.isTTY || !process.stdout.isTTY)) throw new UsageError('`sessions attach` needs a terminal');
+    // The user's prefix key, as the dashboard has it; a broken keys.yaml is reported before attaching.
+    let keys: AttachKeys | undefined;
+    if (sub === 'attach') {
+      try {
+        keys = attachKeys(loadKeymap(io.env));
+      } catch (err) {
+        if (!(err instanceof DiagnosticError)) throw err;
+        io.stderr(`${err.message}\n`);
+        return EXIT_FAIL;
+      }
+    }
 
     const client = await connectDaemon(io.env, 'bridle sessions');
     try {
       if (sub === 'attach') {
-        const end = await attachTerminal(client, id!, { stdin: process.stdin, stdout: process.stdout });
+        const end = await attachTerminal(client, id!, { stdin: process.stdin, stdout: process.stdout }, keys);
         io.stderr(end === 'detached' ? `detached from ${id}; it keeps running\n` : end === 'closed' ? `${id}: its terminal closed\n` : 'lost the connection to the daemon\n');
         return end === 'lost' ? EXIT_FAIL : EXIT_OK;
       }

@@ -23,7 +23,8 @@ const DEFAULTS = {
 
 export class BridleHarness extends BaseHarness {
   readonly kind = 'bridle' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: true };
+  readonly capabilities = BridleHarness.capabilities;
 
   private deps: LoopDeps | undefined;
   private messages: Message[] = [];

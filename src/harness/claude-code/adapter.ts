@@ -18,7 +18,8 @@ type Json = Record<string, unknown>;
 
 export class ClaudeCodeHarness extends BaseHarness {
   readonly kind = 'claude-code' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: true };
+  readonly capabilities = ClaudeCodeHarness.capabilities;
 
   private proc: AgentProcess | undefined;
   private hook: HookEndpoint | undefined;

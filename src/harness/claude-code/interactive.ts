@@ -19,7 +19,8 @@ type Json = Record<string, unknown>;
 
 export class ClaudeCodeInteractive extends InteractiveBase {
   readonly kind = 'claude-code' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: true };
+  readonly capabilities = ClaudeCodeInteractive.capabilities;
 
   protected prepare(options: InteractiveStartOptions, hookUrl: string): PtyLaunch {
     const { ctx } = this;

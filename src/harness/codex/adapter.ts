@@ -20,7 +20,8 @@ type Json = Record<string, unknown>;
 
 export class CodexHarness extends BaseHarness {
   readonly kind = 'codex' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: true };
+  readonly capabilities = CodexHarness.capabilities;
 
   private proc: AgentProcess | undefined;
   private hook: HookEndpoint | undefined;

@@ -21,7 +21,10 @@ type Json = Record<string, unknown>;
 
 export class CodexInteractive extends InteractiveBase {
   readonly kind = 'codex' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  // The TUI has no fork flag: the daemon gives a fork a copy of the rollouts in its own CODEX_HOME,
+  // so `codex resume ID` there continues the copy and leaves the source thread as it was.
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: true };
+  readonly capabilities = CodexInteractive.capabilities;
 
   protected async prepare(options: InteractiveStartOptions, hookUrl: string): Promise<PtyLaunch> {
     const { ctx } = this;

@@ -8,7 +8,8 @@ import type { HarnessCapabilities, StartOptions } from '../types.js';
 
 export class CommandHarness extends BaseHarness {
   readonly kind = 'command' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: false, interrupt: true, resume: false };
+  static readonly capabilities: HarnessCapabilities = { toolGate: false, interrupt: true, resume: false, fork: false };
+  readonly capabilities = CommandHarness.capabilities;
 
   private proc: AgentProcess | undefined;
   private output = '';

@@ -7,7 +7,8 @@ import type { HarnessCapabilities } from '../types.js';
 
 export class CommandInteractive extends InteractiveBase {
   readonly kind = 'command' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: false, interrupt: true, resume: false };
+  static readonly capabilities: HarnessCapabilities = { toolGate: false, interrupt: true, resume: false, fork: false };
+  readonly capabilities = CommandInteractive.capabilities;
 
   protected prepare(options: InteractiveStartOptions): PtyLaunch {
     if (options.resume !== undefined) throw new Error('the command harness cannot resume');

@@ -17,7 +17,8 @@ type Json = Record<string, unknown>;
 
 export class CursorHarness extends BaseHarness {
   readonly kind = 'cursor' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: false };
+  readonly capabilities = CursorHarness.capabilities;
 
   private hook: HookEndpoint | undefined;
   private proc: AgentProcess | undefined;

@@ -17,7 +17,8 @@ type Json = Record<string, unknown>;
 
 export class PiHarness extends BaseHarness {
   readonly kind = 'pi' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: false };
+  readonly capabilities = PiHarness.capabilities;
 
   private proc: AgentProcess | undefined;
   private stderrTail = '';

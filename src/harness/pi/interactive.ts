@@ -19,7 +19,8 @@ export function httpGateExtensionPath(): string {
 
 export class PiInteractive extends InteractiveBase {
   readonly kind = 'pi' as const;
-  readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true };
+  static readonly capabilities: HarnessCapabilities = { toolGate: true, interrupt: true, resume: true, fork: false };
+  readonly capabilities = PiInteractive.capabilities;
 
   protected prepare(options: InteractiveStartOptions, hookUrl: string): PtyLaunch {
     const { ctx } = this;
