@@ -127,6 +127,13 @@ export class DaemonClient {
 }
 
 /**
+ * The daemon's young generation is capped at 2 × 4 MiB. It relays terminal output and proxied
+ * traffic — many short-lived buffers and strings — and with V8's default (up to 2 × 16 MiB) the
+ * young generation grew to its maximum under streaming and stayed committed for the daemon's life.
+ */
+const DAEMON_V8_FLAGS = ['--max-semi-space-size=4'];
+
+/**
  * Starts a detached daemon (`bridle server run`) logging to the state dir, and resolves once it
  * listens — it says so on a pipe — or rejects with the end of its log when it exits instead.
  */
@@ -135,7 +142,7 @@ export function spawnDaemon(env: NodeJS.ProcessEnv = process.env): Promise<void>
   return new Promise((resolve, reject) => {
     mkdirSync(paths.state, { recursive: true, mode: 0o700 });
     const log = openSync(paths.log, 'a', 0o600);
-    const child = spawn(process.execPath, [path.join(packageRoot, 'bin', 'bridle.js'), 'server', 'run', '--ready-fd', '3'], {
+    const child = spawn(process.execPath, [...DAEMON_V8_FLAGS, path.join(packageRoot, 'bin', 'bridle.js'), 'server', 'run', '--ready-fd', '3'], {
       detached: true,
       env,
       cwd: '/',

@@ -1,22 +1,28 @@
 // The dashboard: the building blocks composed over a DashboardSource. Keys come in raw (the
 // runner owns the terminal), go through parseKeys → resolveKey, and become layout changes, ask
-// answers, PTY input, scroll motions or overlays. Daemon updates come in through the source.
+// answers, PTY input, copy-mode motions and copies, or overlays. Daemon updates come in through
+// the source.
 // State lives in the pure dashReducer and a few hooks; the components only draw.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Box } from 'ink';
 import { askView, openAsks } from './ask-view.js';
+import { clipboardBytes, pasteBytes } from './clipboard.js';
 import { askKeysOf } from './components/AskPrompt.js';
-import { Help } from './components/Help.js';
+import { Help, helpPages } from './components/Help.js';
 import { ASK_ROWS, PaneView, type PaneContent } from './components/PaneView.js';
 import type { SessionSummary } from './components/SessionList.js';
 import { SessionList } from './components/SessionList.js';
 import { SpecPicker } from './components/SpecPicker.js';
 import { StatusBar } from './components/StatusBar.js';
+import { clampCopy, moveCopy, otherEnd, startCopy, type CopyView, type Moved } from './copy/motions.js';
+import { selectionRange, type CopyState } from './copy/selection.js';
+import { selectedText } from './copy/text.js';
 import { dashReducer, initialDashState, paneOf, panesInOrder, shownSessions, type DashAction, type DashState } from './dashboard-state.js';
-import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type Keymap, type ScrollMotion } from './keymap.js';
+import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type CommandName, type Keymap, type ScrollMotion, type SelectionOp } from './keymap.js';
 import { parseKeys, type KeyEvent } from './keys.js';
+import type { TerminalModel } from './terminal/model.js';
 import type { PaneRect, TerminalPainter } from './terminal/painter.js';
-import { computeGeometry, type Size } from './layout/index.js';
+import { computeGeometry, type PaneId, type Size } from './layout/index.js';
 import { notification, noticeForState, type NotifyOptions } from './notify.js';
 import type { DashboardSource, PendingAsk, Snapshot } from './source.js';
 import { useFeeds } from './use-feeds.js';
@@ -34,7 +40,10 @@ export interface AppProps {
   keys: KeyInput;
   size: Size;
   keymap?: Keymap;
-  /** Where bell / OSC notifications go (the runner writes them to the terminal). */
+  /**
+   * Bytes for the outer terminal (the runner writes them): bell / OSC notifications, and copy
+   * mode's OSC 52 that sets the clipboard.
+   */
   notify?: (bytes: string) => void;
   notifyOptions?: NotifyOptions;
   onExit(reason: ExitReason): void;
@@ -53,6 +62,7 @@ export interface AppProps {
 
 const LIVE = new Set(['starting', 'working', 'waiting', 'asking']);
 const LIST_ROWS = 4;
+const HELP_WIDTH = 120;
 
 export function isLive(s: SessionSummary | undefined): boolean {
   return s !== undefined && LIVE.has(s.state);
@@ -71,6 +81,8 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   const [now, setNow] = useState(clock());
   const [answered, setAnswered] = useState<ReadonlySet<string>>(new Set());
   const [prefixed, setPrefixed] = useState(false);
+  /** The last text copied in copy mode: what `prefix ]` types into a pane. */
+  const pasteBuffer = useRef<string | null>(null);
 
   // Daemon updates: new live sessions get panes; state changes and new asks ring the bell.
   const seenStates = useRef<Map<string, string> | null>(null);
@@ -121,8 +133,9 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   const terminals = useTerminals(source, wanted, painter);
 
   // Everything the key handler reads, current as of the last render.
-  const live = useRef({ dash, snap, asks, feeds, terminals, area, geometry, keymap, sessionsById });
-  live.current = { dash, snap, asks, feeds, terminals, area, geometry, keymap, sessionsById };
+  const helpWidth = Math.min(HELP_WIDTH, area.cols);
+  const live = useRef({ dash, snap, asks, feeds, terminals, area, geometry, keymap, sessionsById, notify, notifyOptions, helpWidth });
+  live.current = { dash, snap, asks, feeds, terminals, area, geometry, keymap, sessionsById, notify, notifyOptions, helpWidth };
   const resolver = useRef(initialResolverState);
 
   useEffect(() => {
@@ -135,16 +148,86 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
     const askFor = (session: string | null): PendingAsk | undefined => (session === null ? undefined : live.current.asks.find((a) => a.sessionId === session && !localAnswered.has(a.id)));
     const localAnswered = new Set<string>();
 
-    const scroll = (motion: ScrollMotion): void => {
+    // Copy mode works on the focused pane's terminal model, in buffer coordinates; the model's
+    // scroll offset is the view, moved to keep the copy cursor in sight.
+    const copyTarget = (): { pane: PaneId; model: TerminalModel; state: CopyState } | null => {
+      const pane = state.layout.focus;
       const id = focusedSession();
       const model = id ? live.current.terminals.model(id) : undefined;
-      if (!model) return;
-      const page = model.rows;
-      const by: Record<ScrollMotion, number> = { 'line-up': 1, 'line-down': -1, 'page-up': page, 'page-down': -page, 'half-up': Math.ceil(page / 2), 'half-down': -Math.ceil(page / 2), top: Infinity, bottom: -Infinity };
-      const n = by[motion];
-      if (n === Infinity) model.scrollTo(Number.MAX_SAFE_INTEGER);
-      else if (n === -Infinity) model.scrollTo(0);
-      else model.scrollBy(n);
+      if (pane === null || !model) return null;
+      const current = state.copy[pane];
+      return { pane, model, state: current ? clampCopy(current, model) : startCopy(model, viewOf(model), model.programCursor()) };
+    };
+    const viewOf = (model: TerminalModel): CopyView => ({ top: model.viewTop, rows: model.rows });
+    const apply = (pane: PaneId, model: TerminalModel, moved: Moved): void => {
+      model.scrollToLine(moved.top);
+      act({ type: 'copy', pane, state: moved.state });
+    };
+
+    const enterCopy = (): void => {
+      const id = focusedSession();
+      const pane = state.layout.focus;
+      const model = id ? live.current.terminals.model(id) : undefined;
+      if (!id || pane === null || !live.current.feeds[id]?.interactive || !model) return;
+      if (state.scrolling[pane] === true) return;
+      act({ type: 'scroll-mode', on: true });
+      act({ type: 'copy', pane, state: startCopy(model, viewOf(model), model.programCursor()) });
+    };
+
+    const exitCopy = (): void => {
+      const id = focusedSession();
+      if (id) live.current.terminals.model(id)?.scrollTo(0);
+      act({ type: 'scroll-mode', on: false });
+    };
+
+    const motion = (m: ScrollMotion): void => {
+      const t = copyTarget();
+      if (t) apply(t.pane, t.model, moveCopy(t.state, m, t.model, viewOf(t.model)));
+    };
+
+    const selection = (op: SelectionOp): void => {
+      const t = copyTarget();
+      if (!t) return;
+      const s = t.state;
+      switch (op) {
+        case 'begin':
+        case 'lines':
+          act({ type: 'copy', pane: t.pane, state: { ...s, anchor: s.cursor, lines: op === 'lines' } });
+          return;
+        case 'other-end':
+          apply(t.pane, t.model, otherEnd(s, t.model, viewOf(t.model)));
+          return;
+        case 'clear':
+          // The first Escape drops the selection, the next one leaves copy mode.
+          if (s.anchor !== null) act({ type: 'copy', pane: t.pane, state: { ...s, anchor: null, lines: false } });
+          else exitCopy();
+          return;
+        case 'copy': {
+          const range = selectionRange(s);
+          if (range) {
+            const text = selectedText(t.model, range);
+            pasteBuffer.current = text;
+            live.current.notify?.(clipboardBytes(text, live.current.notifyOptions?.mux ?? null));
+          }
+          exitCopy();
+          return;
+        }
+      }
+    };
+
+    /** `prefix ]`: the paste buffer into the focused pane, as a terminal pastes. */
+    const paste = (): void => {
+      const text = pasteBuffer.current;
+      const pane = state.layout.focus;
+      const id = focusedSession();
+      if (text === null || text === '' || pane === null || id === null || !isLive(live.current.sessionsById.get(id))) return;
+      if (live.current.feeds[id]?.interactive) {
+        const model = live.current.terminals.model(id);
+        model?.userInput();
+        source.input(id, pasteBytes(text, model?.bracketedPaste === true));
+        return;
+      }
+      act({ type: 'line', pane, text: (state.lines[pane] ?? '') + text.replace(/[\r\n]+/g, ' ') });
     };
 
     const typeInto = (ev: KeyEvent, data: string): void => {
@@ -210,11 +293,12 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
         case 'detach':
           onExit('detached');
           return;
-        case 'scroll-mode': {
-          const id = focusedSession();
-          if (id && live.current.feeds[id]?.interactive) act({ type: 'scroll-mode', on: true });
+        case 'scroll-mode':
+          enterCopy();
           return;
-        }
+        case 'paste-buffer':
+          paste();
+          return;
         case 'help':
           act({ type: 'overlay', overlay: { kind: 'help' } });
           return;
@@ -236,14 +320,14 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
           return;
         }
         case 'scroll':
-          scroll(action.motion);
+          motion(action.motion);
           return;
-        case 'exit-scroll': {
-          const id = focusedSession();
-          if (id) live.current.terminals.model(id)?.scrollTo(0);
-          act({ type: 'scroll-mode', on: false });
+        case 'selection':
+          selection(action.op);
           return;
-        }
+        case 'exit-scroll':
+          exitCopy();
+          return;
         case 'input':
           typeInto(ev, action.data);
           return;
@@ -275,7 +359,11 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
       state = dashRef.current;
       for (const ev of parseKeys(data)) {
         if (state.overlay.kind === 'help') {
+          const page = state.overlay.page ?? 0;
+          const pages = helpPages(live.current.keymap, live.current.helpWidth, live.current.area.rows);
           if (ev.key === 'q' || ev.key === 'Escape' || ev.key === '?' || ev.key === 'Enter') act({ type: 'overlay', overlay: { kind: 'none' } });
+          else if (['Space', 'PageDown', 'Down', 'j', 'n'].includes(ev.key)) act({ type: 'overlay', overlay: { kind: 'help', page: (page + 1) % pages } });
+          else if (['PageUp', 'Up', 'k', 'b', 'p'].includes(ev.key)) act({ type: 'overlay', overlay: { kind: 'help', page: (page + pages - 1) % pages } });
           continue;
         }
         if (state.overlay.kind === 'picker') {
@@ -300,7 +388,7 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   const askKeys = askKeysOf(keymap);
   const totalCost = snap.sessions.reduce((s, x) => s + x.costUsd, 0);
   const scrolling = focus !== null && dash.scrolling[focus] === true;
-  const mode = prefixed ? 'prefix' : scrolling ? 'scroll' : 'normal';
+  const mode = prefixed ? 'prefix' : scrolling ? 'copy' : 'normal';
   const listed = [...snap.sessions.filter(isLive), ...snap.sessions.filter((s) => !isLive(s))].slice(0, listRows);
   const prefix = keymap.prefix;
   // The painter draws the interactive panes, except under an overlay (help, picker), which Ink
@@ -317,13 +405,14 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
       const hasAsk = asks.some((a) => a.sessionId === id);
       const height = g.content.height - (hasAsk ? Math.min(ASK_ROWS, g.content.height) : 0);
       if (height <= 0) continue;
-      rects.push({ session: id, x: g.content.x, y: listRows + g.content.y, width: g.content.width, height, cursor: g.id === focus && !(dash.scrolling[g.id] === true) && !hasAsk });
+      const copying = dash.scrolling[g.id] === true;
+      rects.push({ session: id, x: g.content.x, y: listRows + g.content.y, width: g.content.width, height, cursor: g.id === focus && !copying && !hasAsk, copy: copying ? dash.copy[g.id] : undefined });
     }
   }
   // A layout effect runs before the runner flushes Ink's frame (a microtask after the commit),
   // so the repaint that follows the frame already uses this layout.
   useLayoutEffect(() => painter?.setPanes(rects));
-  const hints = `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
+  const hints = scrolling ? copyHints(keymap) : `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
 
   return (
     <Box flexDirection="column" width={size.cols} height={size.rows}>
@@ -349,13 +438,14 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
               moreAsks={Math.max(0, asks.length - (pending ? 1 : 0))}
               inputLine={id && isLive(s) && feed && !feed.interactive ? (dash.lines[g.id] ?? '') : null}
               scrolling={dash.scrolling[g.id] === true}
+              copy={dash.copy[g.id]}
               now={now}
             />
           );
         })}
         {dash.overlay.kind === 'help' ? (
-          <Box position="absolute" marginLeft={Math.max(0, Math.floor((area.cols - Math.min(72, area.cols)) / 2))}>
-            <Help keymap={keymap} width={Math.min(72, area.cols)} />
+          <Box position="absolute" marginLeft={Math.max(0, Math.floor((area.cols - helpWidth) / 2))}>
+            <Help keymap={keymap} width={helpWidth} height={area.rows} page={dash.overlay.page ?? 0} />
           </Box>
         ) : null}
         {dash.overlay.kind === 'picker' ? (
@@ -367,6 +457,25 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
       <StatusBar totalCostUsd={totalCost} pendingAsks={asks.length} mode={mode} hints={hints} width={size.cols} />
     </Box>
   );
+}
+
+/** The status bar's hints in copy mode, with the keys of the keymap in use. */
+function copyHints(keymap: Keymap): string {
+  const keyOf = (command: CommandName): string | undefined => [...keymap.tables.scroll].find(([key, c]) => c === command && key !== keymap.prefix)?.[0];
+  const parts: Array<[CommandName, string]> = [
+    ['begin-selection', 'select'],
+    ['select-line', 'lines'],
+    ['copy-selection', 'copy'],
+    ['clear-selection', 'clear'],
+    ['exit-scroll', 'leave'],
+  ];
+  const hints = parts.flatMap(([command, what]) => {
+    const key = keyOf(command);
+    return key === undefined ? [] : [`${key} ${what}`];
+  });
+  const paste = [...keymap.tables.prefix].find(([, c]) => c === 'paste-buffer')?.[0];
+  if (paste !== undefined) hints.push(`${keymap.prefix} ${paste} paste`);
+  return hints.join(' · ');
 }
 
 export { paneOf, panesInOrder };

@@ -1,5 +1,5 @@
 // The dashboard's own state as a pure reducer: the layout tree, which session each pane shows,
-// per-pane scroll mode and input line, and the overlay (help, spec picker). No I/O here; the App
+// per-pane copy mode (its cursor and selection) and input line, and the overlay (help, spec picker). No I/O here; the App
 // turns keys and daemon updates into these actions and performs the effects around them.
 import {
   closePane,
@@ -21,8 +21,9 @@ import {
   type PaneId,
   type Size,
 } from './layout/index.js';
+import type { CopyState } from './copy/selection.js';
 
-export type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'picker'; selected: number; typed: string; error?: string };
+export type Overlay = { kind: 'none' } | { kind: 'help'; page?: number } | { kind: 'picker'; selected: number; typed: string; error?: string };
 
 export interface DashState {
   layout: Layout;
@@ -31,13 +32,16 @@ export interface DashState {
   nextPane: number;
   /** Sessions already given a pane once: a closed pane's session is not re-added on its own. */
   seen: readonly string[];
+  /** Panes in copy mode (the table is still called scroll: `scroll_keys`). */
   scrolling: Readonly<Record<PaneId, boolean>>;
+  /** Copy mode's cursor and selection per pane, in buffer coordinates; only while in copy mode. */
+  copy: Readonly<Record<PaneId, CopyState>>;
   /** The input line of a headless pane. */
   lines: Readonly<Record<PaneId, string>>;
   overlay: Overlay;
 }
 
-export const initialDashState: DashState = { layout: emptyLayout, panes: {}, nextPane: 1, seen: [], scrolling: {}, lines: {}, overlay: { kind: 'none' } };
+export const initialDashState: DashState = { layout: emptyLayout, panes: {}, nextPane: 1, seen: [], scrolling: {}, copy: {}, lines: {}, overlay: { kind: 'none' } };
 
 export type DashAction =
   /** Live sessions the dashboard has not shown yet get a pane each (tiled). */
@@ -52,7 +56,9 @@ export type DashAction =
   | { type: 'close' }
   /** Show `session` in the focused pane when it is empty, else in a new split. */
   | { type: 'show'; session: string }
+  /** Copy mode on or off for the focused pane; off forgets its cursor and selection. */
   | { type: 'scroll-mode'; on: boolean }
+  | { type: 'copy'; pane: PaneId; state: CopyState }
   | { type: 'line'; pane: PaneId; text: string }
   | { type: 'overlay'; overlay: Overlay };
 
@@ -113,8 +119,9 @@ export function dashReducer(s: DashState, a: DashAction): DashState {
       // Pane ids are never reused: the closed pane's entries go with it.
       const { [focus]: _gone, ...panes } = s.panes;
       const { [focus]: _scroll, ...scrolling } = s.scrolling;
+      const { [focus]: _copy, ...copy } = s.copy;
       const { [focus]: _line, ...lines } = s.lines;
-      return { ...s, layout: closePane(s.layout, focus), panes, scrolling, lines };
+      return { ...s, layout: closePane(s.layout, focus), panes, scrolling, copy, lines };
     }
     case 'show': {
       const at = paneOf(s, a.session);
@@ -125,8 +132,13 @@ export function dashReducer(s: DashState, a: DashAction): DashState {
     }
     case 'scroll-mode': {
       const focus = s.layout.focus;
-      return focus === null ? s : { ...s, scrolling: { ...s.scrolling, [focus]: a.on } };
+      if (focus === null) return s;
+      if (a.on) return { ...s, scrolling: { ...s.scrolling, [focus]: true } };
+      const { [focus]: _copy, ...copy } = s.copy;
+      return { ...s, scrolling: { ...s.scrolling, [focus]: false }, copy };
     }
+    case 'copy':
+      return s.panes[a.pane] === undefined ? s : { ...s, copy: { ...s.copy, [a.pane]: a.state } };
     case 'line':
       return { ...s, lines: { ...s.lines, [a.pane]: a.text } };
     case 'overlay':

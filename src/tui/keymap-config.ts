@@ -6,7 +6,10 @@
 //     "|": split-right
 //     "%": none                 # `none` (or null) removes a default binding
 //   ask_keys: { Y: allow-session }
-//   scroll_keys: { v: exit-scroll }
+//   scroll_keys: { Y: copy-selection }  # copy mode
+//
+// Command names are keymap.ts's COMMANDS (copy mode's follow tmux's: begin-selection,
+// copy-selection, next-word, ...), so a new command is configurable without a change here.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';

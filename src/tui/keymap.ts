@@ -2,14 +2,19 @@
 //
 // Three tables, like tmux's key tables: `prefix` (keys after the prefix key, Ctrl-b by default),
 // `ask` (active without the prefix while the focused pane shows an open ask) and `scroll`
-// (active while the focused pane is in scroll/copy mode). A key that no active table binds goes
+// (active while the focused pane is in copy mode, tmux's vi copy-mode keys). A key that no active
+// table binds goes
 // to the focused pane. The resolver keeps only one bit of state — whether the prefix was just
 // pressed — and learns everything else from the context the caller passes in.
+import type { CopyMotion } from './copy/motions.js';
 import { keyBytes, type KeyEvent } from './keys.js';
 import type { Axis, EvenPreset, FocusDirection } from './layout/index.js';
 
 export type AskAnswer = 'allow_once' | 'allow_session' | 'deny_once' | 'deny_session';
-export type ScrollMotion = 'line-up' | 'line-down' | 'page-up' | 'page-down' | 'half-up' | 'half-down' | 'top' | 'bottom';
+/** A copy-mode motion: the copy cursor, or the view (`line-up` and the page motions). */
+export type ScrollMotion = CopyMotion;
+/** What copy mode does with its selection. */
+export type SelectionOp = 'begin' | 'lines' | 'other-end' | 'copy' | 'clear';
 
 /** What a key asks the dashboard to do. */
 export type Action =
@@ -27,7 +32,10 @@ export type Action =
   | { type: 'next-ask' }
   | { type: 'answer'; answer: AskAnswer }
   | { type: 'scroll'; motion: ScrollMotion }
+  | { type: 'selection'; op: SelectionOp }
   | { type: 'exit-scroll' }
+  /** Type the paste buffer (the last copied text) into the focused pane. */
+  | { type: 'paste-buffer' }
   /** Bytes for the focused pane (its PTY, or the input line of a headless session). */
   | { type: 'input'; data: string };
 
@@ -51,7 +59,8 @@ export const COMMANDS = {
   close: { action: { type: 'close' }, help: 'close the pane' },
   'new-session': { action: { type: 'new-session' }, help: 'start a session from a spec' },
   detach: { action: { type: 'detach' }, help: 'leave the dashboard; sessions keep running' },
-  'scroll-mode': { action: { type: 'scroll-mode' }, help: 'scroll back through the pane' },
+  'scroll-mode': { action: { type: 'scroll-mode' }, help: 'copy mode: scroll back, select and copy' },
+  'paste-buffer': { action: { type: 'paste-buffer' }, help: 'paste the last copied text into the pane' },
   help: { action: { type: 'help' }, help: 'show the key bindings' },
   'next-ask': { action: { type: 'next-ask' }, help: 'jump to the next pending ask' },
   'send-prefix': { action: { type: 'input', data: '' }, help: 'send the prefix key to the pane' },
@@ -59,15 +68,33 @@ export const COMMANDS = {
   'allow-session': { action: { type: 'answer', answer: 'allow_session' }, help: 'allow it for the rest of the session' },
   'deny-once': { action: { type: 'answer', answer: 'deny_once' }, help: 'deny this action once' },
   'deny-session': { action: { type: 'answer', answer: 'deny_session' }, help: 'deny it for the rest of the session' },
-  'scroll-up': { action: { type: 'scroll', motion: 'line-up' }, help: 'one line up' },
-  'scroll-down': { action: { type: 'scroll', motion: 'line-down' }, help: 'one line down' },
+  'cursor-left': { action: { type: 'scroll', motion: 'cursor-left' }, help: 'cursor left' },
+  'cursor-right': { action: { type: 'scroll', motion: 'cursor-right' }, help: 'cursor right' },
+  'cursor-up': { action: { type: 'scroll', motion: 'cursor-up' }, help: 'cursor up (scrolls at the top edge)' },
+  'cursor-down': { action: { type: 'scroll', motion: 'cursor-down' }, help: 'cursor down (scrolls at the bottom edge)' },
+  'next-word': { action: { type: 'scroll', motion: 'next-word' }, help: 'start of the next word' },
+  'previous-word': { action: { type: 'scroll', motion: 'previous-word' }, help: 'start of the previous word' },
+  'next-word-end': { action: { type: 'scroll', motion: 'next-word-end' }, help: 'end of the word' },
+  'start-of-line': { action: { type: 'scroll', motion: 'start-of-line' }, help: 'start of the line' },
+  'back-to-indentation': { action: { type: 'scroll', motion: 'back-to-indentation' }, help: 'first non-blank of the line' },
+  'end-of-line': { action: { type: 'scroll', motion: 'end-of-line' }, help: 'end of the line' },
+  'top-line': { action: { type: 'scroll', motion: 'top-line' }, help: 'top line of the view' },
+  'middle-line': { action: { type: 'scroll', motion: 'middle-line' }, help: 'middle line of the view' },
+  'bottom-line': { action: { type: 'scroll', motion: 'bottom-line' }, help: 'bottom line of the view' },
+  'scroll-up': { action: { type: 'scroll', motion: 'line-up' }, help: 'scroll the view one line up' },
+  'scroll-down': { action: { type: 'scroll', motion: 'line-down' }, help: 'scroll the view one line down' },
   'page-up': { action: { type: 'scroll', motion: 'page-up' }, help: 'one page up' },
   'page-down': { action: { type: 'scroll', motion: 'page-down' }, help: 'one page down' },
   'half-page-up': { action: { type: 'scroll', motion: 'half-up' }, help: 'half a page up' },
   'half-page-down': { action: { type: 'scroll', motion: 'half-down' }, help: 'half a page down' },
   'scroll-top': { action: { type: 'scroll', motion: 'top' }, help: 'oldest line' },
   'scroll-bottom': { action: { type: 'scroll', motion: 'bottom' }, help: 'newest line' },
-  'exit-scroll': { action: { type: 'exit-scroll' }, help: 'leave scroll mode' },
+  'begin-selection': { action: { type: 'selection', op: 'begin' }, help: 'start selecting at the cursor' },
+  'select-line': { action: { type: 'selection', op: 'lines' }, help: 'select whole lines' },
+  'other-end': { action: { type: 'selection', op: 'other-end' }, help: 'cursor to the other end of the selection' },
+  'copy-selection': { action: { type: 'selection', op: 'copy' }, help: 'copy the selection and leave copy mode' },
+  'clear-selection': { action: { type: 'selection', op: 'clear' }, help: 'clear the selection; without one, leave' },
+  'exit-scroll': { action: { type: 'exit-scroll' }, help: 'leave copy mode' },
 } as const satisfies Record<string, { action: Action; help: string }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -112,6 +139,7 @@ export const DEFAULT_KEYMAP: Keymap = {
       ['d', 'detach'],
       ['[', 'scroll-mode'],
       ['PageUp', 'scroll-mode'],
+      [']', 'paste-buffer'],
       ['?', 'help'],
       ['Tab', 'next-ask'],
       ['C-b', 'send-prefix'],
@@ -123,12 +151,29 @@ export const DEFAULT_KEYMAP: Keymap = {
       ['N', 'deny-session'],
       ['Tab', 'next-ask'],
     ]),
+    // tmux's vi copy-mode keys. (C-b pages up only when the prefix is another key.)
     scroll: new Map<string, CommandName>([
-      ['Up', 'scroll-up'],
-      ['k', 'scroll-up'],
-      ['Down', 'scroll-down'],
-      ['j', 'scroll-down'],
+      ['Left', 'cursor-left'],
+      ['h', 'cursor-left'],
+      ['Right', 'cursor-right'],
+      ['l', 'cursor-right'],
+      ['Up', 'cursor-up'],
+      ['k', 'cursor-up'],
+      ['Down', 'cursor-down'],
+      ['j', 'cursor-down'],
+      ['w', 'next-word'],
+      ['b', 'previous-word'],
+      ['e', 'next-word-end'],
+      ['0', 'start-of-line'],
+      ['^', 'back-to-indentation'],
+      ['$', 'end-of-line'],
+      ['H', 'top-line'],
+      ['M', 'middle-line'],
+      ['L', 'bottom-line'],
+      ['C-y', 'scroll-up'],
+      ['C-e', 'scroll-down'],
       ['PageUp', 'page-up'],
+      ['C-b', 'page-up'],
       ['PageDown', 'page-down'],
       ['C-f', 'page-down'],
       ['C-u', 'half-page-up'],
@@ -137,8 +182,15 @@ export const DEFAULT_KEYMAP: Keymap = {
       ['Home', 'scroll-top'],
       ['G', 'scroll-bottom'],
       ['End', 'scroll-bottom'],
+      ['Space', 'begin-selection'],
+      ['v', 'begin-selection'],
+      ['V', 'select-line'],
+      ['o', 'other-end'],
+      ['Enter', 'copy-selection'],
+      ['y', 'copy-selection'],
+      ['Escape', 'clear-selection'],
       ['q', 'exit-scroll'],
-      ['Escape', 'exit-scroll'],
+      ['C-c', 'exit-scroll'],
     ]),
   },
 };
@@ -147,7 +199,7 @@ export const DEFAULT_KEYMAP: Keymap = {
 export interface KeyContext {
   /** The focused pane shows an open ask: the ask table is active. */
   askOpen: boolean;
-  /** The focused pane is in scroll mode: the scroll table is active and other keys are dropped. */
+  /** The focused pane is in copy mode: the scroll table is active and other keys are dropped. */
   scrolling: boolean;
 }
 
@@ -167,7 +219,7 @@ export interface Resolution {
 /**
  * One key in, at most one action out. After the prefix, a bound key runs its command and an
  * unbound one is dropped (as tmux does), so a mistyped command never leaks into an agent's TUI.
- * In scroll mode the prefix still works, so panes can be switched without leaving it first.
+ * In copy mode the prefix still works, so panes can be switched without leaving it first.
  */
 export function resolveKey(keymap: Keymap, state: ResolverState, ev: KeyEvent, ctx: KeyContext): Resolution {
   const idle: ResolverState = { prefixed: false };
@@ -196,12 +248,16 @@ export interface BindingHelp {
   help: string;
 }
 
-/** The bindings grouped by table and command, in command order, for the help overlay. */
+/**
+ * The bindings grouped by table and command, in command order, for the help overlay. A key equal
+ * to the prefix is left out of the other tables: the prefix takes it first, so it never reaches them.
+ */
 export function describeBindings(keymap: Keymap): BindingHelp[] {
   const out: BindingHelp[] = [];
   for (const table of TABLE_NAMES) {
     const byCommand = new Map<CommandName, string[]>();
     for (const [key, command] of keymap.tables[table]) {
+      if (table !== 'prefix' && key === keymap.prefix) continue;
       const list = byCommand.get(command) ?? [];
       list.push(key);
       byCommand.set(command, list);

@@ -7,6 +7,7 @@ import type { SessionSummary } from '../../src/tui/components/SessionList.js';
 import type { DashboardSource, PendingAsk, PtyHandlers, Snapshot } from '../../src/tui/source.js';
 import type { StoredEvent } from '../../src/tui/transcript.js';
 import type { AskAnswer } from '../../src/tui/keymap.js';
+import { osc52 } from '../../src/tui/clipboard.js';
 
 class FakeSource implements DashboardSource {
   watcher: ((s: Snapshot) => void) | null = null;
@@ -179,4 +180,46 @@ test('a new ask and a finished session ring the bell with OSC notifications', as
   t.true(notices[0]!.startsWith('\x07'));
   t.regex(notices[0]!, /\]9;head-agent is asking/);
   t.regex(notices[1]!, /\]777;notify;head-agent finished/);
+});
+
+test('copy mode: move, select, copy to the clipboard (OSC 52) and the paste buffer; prefix ] pastes', async (t) => {
+  const { source, keys, r, notices, snapshot } = setup();
+  t.teardown(() => r.unmount());
+  snapshot([]);
+  await until(r, (f) => f.includes('hello from the pty') && f.includes('Working on it.'), 'both tiles');
+  keys.press('\x02', 'l');
+  keys.press('\x02', '[');
+  await until(r, (f) => f.includes('· copy') && f.includes(' COPY '), 'copy mode in the title and the status bar');
+  // The copy cursor starts at the program's cursor (after `$ `): up a line, to its start, select
+  // to the end of the first word, copy.
+  keys.press('k', '0', 'v');
+  await until(r, (f) => f.includes('copy (selecting)'), 'a selection');
+  keys.press('e', 'y');
+  await until(r, (f) => !f.includes('· copy'), 'copy mode left after the copy');
+  t.deepEqual(notices, [osc52('hello')]);
+
+  // Escape clears a selection first, then leaves.
+  keys.press('\x02', '[', 'V');
+  await until(r, (f) => f.includes('copy (selecting)'), 'a line selection');
+  keys.press('\x1b');
+  await until(r, (f) => f.includes('· copy') && !f.includes('selecting'), 'the selection cleared, still in copy mode');
+  keys.press('\x1b');
+  await until(r, (f) => !f.includes('· copy'), 'copy mode left');
+  t.is(notices.length, 1, 'nothing copied by Escape');
+
+  // prefix ] types the buffer into the pane: raw, then bracketed once the program asks for it.
+  keys.press('\x02', ']');
+  t.deepEqual(source.inputs.at(-1), ['s_tty', 'hello']);
+  source.attached.get('s_tty')!.data(Buffer.from('\x1b[?2004h'));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const before = source.inputs.length;
+    keys.press('\x02', ']');
+    const sent = source.inputs.slice(before).map(([, d]) => d);
+    if (sent.includes('\x1b[200~hello\x1b[201~')) break;
+    t.deepEqual(sent, ['hello'], 'raw until the mode is parsed');
+    if (Date.now() > deadline) throw new Error('bracketed paste mode never seen');
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  t.pass();
 });

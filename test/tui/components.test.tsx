@@ -2,14 +2,14 @@
 import test from 'ava';
 import { render } from 'ink-testing-library';
 import { AskPrompt, askKeysOf } from '../../src/tui/components/AskPrompt.js';
-import { Help } from '../../src/tui/components/Help.js';
+import { Help, helpPages } from '../../src/tui/components/Help.js';
 import { SessionList } from '../../src/tui/components/SessionList.js';
 import { StatusBar } from '../../src/tui/components/StatusBar.js';
 import { TerminalPane } from '../../src/tui/components/TerminalPane.js';
 import { TranscriptPane } from '../../src/tui/components/TranscriptPane.js';
 import { inkColor, rowRuns } from '../../src/tui/components/runs.js';
 import { summarizeAction } from '../../src/tui/format.js';
-import { DEFAULT_KEYMAP } from '../../src/tui/keymap.js';
+import { DEFAULT_KEYMAP, describeBindings } from '../../src/tui/keymap.js';
 import { parseKeymapText } from '../../src/tui/keymap-config.js';
 import { TerminalModel } from '../../src/tui/terminal/model.js';
 import { emptyTranscript, foldEvents } from '../../src/tui/transcript.js';
@@ -153,5 +153,47 @@ test('Help lists the bindings of the keymap in use', (t) => {
   t.regex(out, /% +split the pane, new pane on the right/);
   t.regex(out, /Left h +focus the pane on the left/);
   t.regex(out, /N +deny it for the rest of the session/);
-  t.regex(out, /in scroll mode/);
+  t.regex(out, /in copy mode/);
+  t.regex(out, /Space v +start selecting at the cursor/);
+  t.regex(out, /Enter y +copy the selection and leave copy mode/);
+  t.regex(out, /\] +paste the last copied text into the pane/);
+});
+
+test('Help flows into columns, then pages, when the screen is small; every binding is on some page', (t) => {
+  const bindings = describeBindings(DEFAULT_KEYMAP);
+  const pageText = (page: number) => frameOf(render(<Help keymap={DEFAULT_KEYMAP} width={80} height={20} page={page} />));
+  const pages = helpPages(DEFAULT_KEYMAP, 80, 20);
+  t.true(pages > 1);
+  const all = Array.from({ length: pages }, (_, i) => pageText(i));
+  t.true(all.every((p) => p.split('\n').length <= 20), 'each page fits the height');
+  t.regex(all[0]!, /page 1\/\d, Space for more/);
+  for (const b of bindings) t.true(all.some((p) => p.includes(b.help.slice(0, 20))), `${b.command} is listed`);
+  t.is(pageText(pages), all[0]!, 'pages wrap around');
+});
+
+test('rowRuns: a selection is inverse, blanks included; the cursor inside it is the one cell not inverse', async (t) => {
+  const m = new TerminalModel({ cols: 10, rows: 1 });
+  t.teardown(() => m.dispose());
+  m.write('ab\x1b[31mcd\x1b[0mef');
+  await m.drain();
+  const row = m.frame().rows[0]!;
+  t.deepEqual(
+    rowRuns(row, undefined, [1, 8]).map((r) => [r.text, r.style.inverse, r.style.fg]),
+    [
+      ['a', false, null],
+      ['b', true, null],
+      ['cd', true, 1],
+      ['ef  ', true, null],
+    ],
+  );
+  t.deepEqual(
+    rowRuns(row, 3, [1, 4]).map((r) => [r.text, r.style.inverse]),
+    [
+      ['a', false],
+      ['b', true],
+      ['c', true],
+      ['d', false],
+      ['ef', false],
+    ],
+  );
 });

@@ -97,17 +97,43 @@ test('ask keys work while the focused pane has an open ask; other keys still rea
   t.deepEqual(run('\x02\t'), [{ type: 'next-ask' }], 'prefix Tab jumps to an ask from anywhere');
 });
 
-test('scroll mode: scroll keys act, others are dropped, prefix still works', (t) => {
-  const scroll = { askOpen: false, scrolling: true };
-  t.deepEqual(run('kj\x1b[5~gGxq', scroll), [
-    { type: 'scroll', motion: 'line-up' },
-    { type: 'scroll', motion: 'line-down' },
-    { type: 'scroll', motion: 'page-up' },
-    { type: 'scroll', motion: 'top' },
-    { type: 'scroll', motion: 'bottom' },
-    { type: 'exit-scroll' },
+test('copy mode: motions, selection and copy keys act, others are dropped, prefix still works', (t) => {
+  const copy = { askOpen: false, scrolling: true };
+  const motions = (input: string) => run(input, copy).map((a) => (a.type === 'scroll' ? a.motion : a.type));
+  t.deepEqual(motions('hjkl\x1b[D\x1b[B\x1b[A\x1b[C'), ['cursor-left', 'cursor-down', 'cursor-up', 'cursor-right', 'cursor-left', 'cursor-down', 'cursor-up', 'cursor-right']);
+  t.deepEqual(motions('wbe0^$HMLgG\x1b[H\x1b[F'), ['next-word', 'previous-word', 'next-word-end', 'start-of-line', 'back-to-indentation', 'end-of-line', 'top-line', 'middle-line', 'bottom-line', 'top', 'bottom', 'top', 'bottom']);
+  t.deepEqual(motions('\x1b[5~\x1b[6~\x06\x15\x04\x19\x05'), ['page-up', 'page-down', 'page-down', 'half-up', 'half-down', 'line-up', 'line-down']);
+  t.deepEqual(run(' vVo\ry\x1b', copy), [
+    { type: 'selection', op: 'begin' },
+    { type: 'selection', op: 'begin' },
+    { type: 'selection', op: 'lines' },
+    { type: 'selection', op: 'other-end' },
+    { type: 'selection', op: 'copy' },
+    { type: 'selection', op: 'copy' },
+    { type: 'selection', op: 'clear' },
   ]);
-  t.deepEqual(run('\x02n', scroll), [{ type: 'focus-next', delta: 1 }]);
+  t.deepEqual(run('q\x03', copy), [{ type: 'exit-scroll' }, { type: 'exit-scroll' }]);
+  t.deepEqual(run('xZ', copy), [], 'unbound keys go nowhere: not to the pane');
+  t.deepEqual(run('\x02n', copy), [{ type: 'focus-next', delta: 1 }]);
+  t.deepEqual(run('\x02', copy), [], 'C-b is the prefix, not page-up, while the prefix is C-b');
+  t.deepEqual(run('\x02]'), [{ type: 'paste-buffer' }]);
+  t.deepEqual(run('\x02]', copy), [{ type: 'paste-buffer' }]);
+  t.deepEqual(run('y'), [{ type: 'input', data: 'y' }], 'outside copy mode y is a letter for the pane');
+});
+
+test('keys.yaml binds copy-mode commands by name; C-b pages up once the prefix is another key', (t) => {
+  const km = parseKeymapText('keys.yaml', ['prefix: C-a', 'prefix_keys:', '  p: paste-buffer', 'scroll_keys:', '  Y: copy-selection', '  y: none', '  C-v: select-line', '  x: clear-selection', '  "|": end-of-line', ''].join('\n'));
+  const copy = { askOpen: false, scrolling: true };
+  t.deepEqual(run('Yy\x16x|', copy, km), [
+    { type: 'selection', op: 'copy' },
+    { type: 'selection', op: 'lines' },
+    { type: 'selection', op: 'clear' },
+    { type: 'scroll', motion: 'end-of-line' },
+  ]);
+  t.deepEqual(run('\x02', copy, km), [{ type: 'scroll', motion: 'page-up' }]);
+  t.deepEqual(run('\x01p\x01]', plain, km), [{ type: 'paste-buffer' }, { type: 'paste-buffer' }]);
+  const err = t.throws(() => parseKeymapText('k.yaml', 'scroll_keys:\n  v: begin-selektion\n'), { instanceOf: DiagnosticError }) as DiagnosticError;
+  t.is(err.message, 'k.yaml:2:6: unknown command `begin-selektion`: did you mean `begin-selection`?');
 });
 
 test('keys.yaml overrides, unbinds, and a new prefix carries send-prefix', (t) => {
@@ -149,4 +175,10 @@ test('help lists every binding grouped by table', (t) => {
   t.deepEqual(split?.keys, ['%']);
   t.deepEqual(help.find((h) => h.command === 'focus-left' && h.table === 'prefix')?.keys, ['Left', 'h']);
   t.deepEqual([...new Set(help.map((h) => h.table))], ['prefix', 'ask', 'scroll']);
+  t.deepEqual(help.find((h) => h.command === 'copy-selection')?.keys, ['Enter', 'y']);
+  t.deepEqual(help.find((h) => h.command === 'paste-buffer')?.keys, [']']);
+  // C-b (page-up in copy mode) is taken by the prefix: not listed as a key that does something.
+  t.deepEqual(help.find((h) => h.command === 'page-up')?.keys, ['PageUp']);
+  const km = parseKeymapText('keys.yaml', 'prefix: C-a\n');
+  t.deepEqual(describeBindings(km).find((h) => h.command === 'page-up')?.keys, ['PageUp', 'C-b']);
 });

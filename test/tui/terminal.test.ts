@@ -226,3 +226,22 @@ test('the model pauses the PTY on a large backlog and resumes once parsed', asyn
   t.deepEqual(calls, ['pause', 'resume']);
   t.is(m.backlog, 0);
 });
+
+test('queries are answered through onReply, except those in replayed output', async (t) => {
+  const replies: string[] = [];
+  const m = new TerminalModel({ cols: 20, rows: 5, onReply: (d) => replies.push(d) });
+  t.teardown(() => m.dispose());
+  // A screen saved before this pane attached, with a query in it: already answered back then.
+  m.replay('old screen\x1b[6n\r\n');
+  await m.drain();
+  t.deepEqual(replies, []);
+  t.is(m.text()[0], 'old screen');
+  // Live output asks where the cursor is (row 3, column 5) and what the terminal is.
+  m.write('\x1b[3;5H\x1b[6n');
+  await m.drain();
+  t.deepEqual(replies, ['\x1b[3;5R']);
+  m.write('\x1b[c');
+  await m.drain();
+  t.is(replies.length, 2);
+  t.regex(replies[1]!, /^\x1b\[\?[\d;]+c$/, 'primary device attributes');
+});

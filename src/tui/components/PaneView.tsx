@@ -3,6 +3,7 @@
 // the open ask at the bottom when there is one, the input line of a live headless session, and
 // the separator column on the right. Presentational: everything comes in as props.
 import { Box, Text } from 'ink';
+import { copyOverlay, type CopyState } from '../copy/selection.js';
 import type { PaneGeometry } from '../layout/index.js';
 import type { Frame } from '../terminal/model.js';
 import type { Transcript } from '../transcript.js';
@@ -29,7 +30,10 @@ export interface PaneViewProps {
   moreAsks: number;
   /** The typed line of a live headless session; null when there is none. */
   inputLine: string | null;
+  /** In copy mode (the title says so; the cursor is copy mode's). */
   scrolling: boolean;
+  /** Copy mode's cursor and selection, drawn on the terminal when Ink draws it. */
+  copy?: CopyState | undefined;
   now: number;
 }
 
@@ -46,7 +50,7 @@ export function PaneView(p: PaneViewProps) {
     <Box position="absolute" marginLeft={g.outer.x} marginTop={g.outer.y} width={g.outer.width} height={g.outer.height} flexDirection="row">
       <Box flexDirection="column" width={content.width} height={g.outer.height}>
         {g.title.height > 0 ? <TitleBar {...p} width={g.title.width} /> : null}
-        {bodyRows > 0 ? <Body content={p.content} width={content.width} height={bodyRows} cursor={p.focused && !p.scrolling && !p.ask} /> : null}
+        {bodyRows > 0 ? <Body content={p.content} width={content.width} height={bodyRows} cursor={p.focused && !p.scrolling && !p.ask} copy={p.scrolling ? p.copy : undefined} /> : null}
         {lineRows > 0 ? (
           <Text wrap="truncate">
             <Text color="cyan" bold>{'› '}</Text>
@@ -72,7 +76,7 @@ export function PaneView(p: PaneViewProps) {
 function TitleBar(p: PaneViewProps & { width: number }) {
   const s = p.session;
   // One plain string padded to the width, so the focused pane's inverse bar spans the whole row.
-  const text = s ? ` ${s.agent} ${s.harness} · ${STATE_LABEL[s.state]}${p.ask ? ' · ASK' : ''}${p.scrolling ? ' · scroll' : ''}  ${s.id}` : ' (empty)';
+  const text = s ? ` ${s.agent} ${s.harness} · ${STATE_LABEL[s.state]}${p.ask ? ' · ASK' : ''}${p.scrolling ? ` · copy${p.copy?.anchor ? ' (selecting)' : ''}` : ''}  ${s.id}` : ' (empty)';
   const color = p.ask ? 'yellow' : s && !p.focused ? STATE_COLOR[s.state] : undefined;
   return (
     <Box width={p.width} height={1}>
@@ -83,11 +87,14 @@ function TitleBar(p: PaneViewProps & { width: number }) {
   );
 }
 
-function Body({ content, width, height, cursor }: { content: PaneContent; width: number; height: number; cursor: boolean }) {
+function Body({ content, width, height, cursor, copy }: { content: PaneContent; width: number; height: number; cursor: boolean; copy: CopyState | undefined }) {
   if (content.kind === 'terminal') {
     // With an ask or input line below, the newest rows matter most: keep the bottom of the screen.
-    const frame = content.frame && content.frame.rows.length > height ? { ...content.frame, rows: content.frame.rows.slice(-height), cursor: { ...content.frame.cursor, y: content.frame.cursor.y - (content.frame.rows.length - height) } } : content.frame;
-    return <TerminalPane frame={frame} width={width} height={height} showCursor={cursor} />;
+    const skip = content.frame ? Math.max(0, content.frame.rows.length - height) : 0;
+    const frame = content.frame && skip > 0 ? { ...content.frame, rows: content.frame.rows.slice(skip), cursor: { ...content.frame.cursor, y: content.frame.cursor.y - skip } } : content.frame;
+    // The frame's first row shows buffer line `scrollback - scrollOffset`; copy mode is in buffer lines.
+    const overlay = copy && frame ? copyOverlay(copy, frame.scrollback - frame.scrollOffset + skip, Math.min(height, frame.rows.length), frame.cols) : null;
+    return <TerminalPane frame={frame} width={width} height={height} showCursor={cursor} copy={overlay} />;
   }
   if (content.kind === 'painted') return <Box width={width} height={height} />;
   if (content.kind === 'transcript') return <TranscriptPane transcript={content.transcript} width={width} height={height} />;

@@ -5,8 +5,8 @@ import { formatCost } from '../format.js';
 export interface StatusBarProps {
   totalCostUsd: number;
   pendingAsks: number;
-  /** `prefix` after the prefix key, `scroll` in scroll mode. */
-  mode: 'normal' | 'prefix' | 'scroll';
+  /** `prefix` after the prefix key, `copy` in copy mode. */
+  mode: 'normal' | 'prefix' | 'copy';
   /** Short key hints, e.g. "C-b ? help". */
   hints: string;
   width: number;

@@ -4,10 +4,12 @@
 // offset into the scrollback, cursor visibility, row-level change detection, a frame cap and
 // flow control towards the PTY.
 import xterm from '@xterm/headless';
+import type { IBufferCell } from '@xterm/headless';
 import { FlowController } from './flow.js';
 import { FrameScheduler, systemClock, DEFAULT_FPS, type Clock } from './scheduler.js';
 import { RowReader, rowText, type Row } from './snapshot.js';
 import { StyleTable } from './style.js';
+import type { TextCell, TextLine } from '../copy/selection.js';
 
 // The package is CommonJS; under NodeNext its named export is only reachable via the default.
 const { Terminal } = xterm;
@@ -41,6 +43,12 @@ export interface TerminalModelOptions {
    * dashboard with several panes, so one clock paces them all and one render shows them all.
    */
   onDirty?: () => void;
+  /**
+   * The terminal's answer to a program's query (cursor position, device attributes): bytes for
+   * the PTY, as a real terminal would send. A program that asks (Codex on every resize) otherwise
+   * waits for a reply that never comes. Never called for queries in replayed output.
+   */
+  onReply?: (data: string) => void;
   /** Flow control towards the PTY: stop / start reading it. */
   pause?: () => void;
   resume?: () => void;
@@ -73,6 +81,37 @@ const TYPING_WINDOW_MS = 150;
  */
 export const DEFAULT_LOW_WATER = 1 << 18;
 
+/**
+ * Parsing turns shared by every pane on this thread: each event-loop turn parses one piece of one
+ * pane, panes in turn (round robin), so between any two pieces the loop reads keys and sockets
+ * and runs the frame clock. With a piece of every busy pane per turn, a key and its echo waited
+ * behind all of them.
+ */
+class FeedTurns {
+  private readonly waiting: TerminalModel[] = [];
+  private scheduled = false;
+
+  add(model: TerminalModel): void {
+    this.waiting.push(model);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.turn());
+  }
+
+  private turn(): void {
+    this.scheduled = false;
+    const next = this.waiting.shift();
+    // Schedule the following turn first: `feed` may add this model again at the end of the line.
+    if (this.waiting.length > 0) {
+      this.scheduled = true;
+      setImmediate(() => this.turn());
+    }
+    next?.feed();
+  }
+}
+
+const turns = new FeedTurns();
+
 export class TerminalModel {
   private readonly term: XTerminal;
   private readonly reader = new RowReader(new StyleTable());
@@ -87,6 +126,12 @@ export class TerminalModel {
   private lastInput = -Infinity;
   private readonly queue: Uint8Array[] = [];
   private feeding = false;
+  /**
+   * Bytes of replayed output (`replay`) not parsed yet. Queries in it were asked long ago and
+   * answered then; answering them again would type the answers into the program.
+   */
+  private replayLeft = 0;
+  private replayingPiece = false;
   private readonly drained: Array<() => void> = [];
   private readonly clock: Clock;
   /** When a key last went to any pane (all panes share one thread, so they yield to its echo). */
@@ -120,6 +165,11 @@ export class TerminalModel {
       return false;
     });
     this.term.onTitleChange((t) => (this.titleText = t));
+    // Replies to queries come out as xterm's "input"; so does the empty input that sets its
+    // user-input flag (feed), which is not a reply.
+    this.term.onData((data) => {
+      if (data !== '' && this.replayLeft === 0 && !this.disposed) options.onReply?.(data);
+    });
     this.term.onWriteParsed(() => this.changed());
   }
 
@@ -142,10 +192,10 @@ export class TerminalModel {
 
   /**
    * Feed PTY output. Parsing is asynchronous; `drain()` waits for it. xterm parses whatever it
-   * holds in slices of up to 12 ms, and the slices of several busy panes run back to back; so
-   * output goes to it in pieces of at most FEED_BYTES, the next one only after the previous is
-   * parsed and the event loop has turned once. Other panes' output, keys and a typed key's echo
-   * then wait for a couple of milliseconds at most, not for every pane's slice.
+   * holds in slices of up to 12 ms, and the slices of several busy panes ran back to back; so
+   * output goes to it in pieces of at most FEED_BYTES, one piece of one pane per event-loop turn
+   * (`turns`). Keys, socket reads, frames and a typed key's echo then wait for one piece at most,
+   * not for a piece of every busy pane.
    */
   write(data: string | Uint8Array): void {
     if (this.disposed) return;
@@ -153,7 +203,22 @@ export class TerminalModel {
     if (bytes.byteLength === 0) return;
     this.flow.queued(bytes.byteLength);
     this.queue.push(bytes);
-    if (!this.feeding) this.feed();
+    if (this.feeding) return;
+    this.feeding = true;
+    // A pane just typed into parses its output now: that is the key's echo, and nothing should
+    // come before it. Every other pane waits for its turn.
+    if (this.typedWithin(TYPING_WINDOW_MS)) this.feed();
+    else turns.add(this);
+  }
+
+  /**
+   * Output recorded before this pane attached (the daemon's saved screen), written before any
+   * live output: parsed like the rest, but queries in it are not answered again.
+   */
+  replay(data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.replayLeft += bytes.byteLength;
+    this.write(bytes);
   }
 
   /** Resolves once everything written so far is parsed. */
@@ -181,16 +246,17 @@ export class TerminalModel {
     return this.clock.now() - this.lastInput <= ms;
   }
 
-  private feed(): void {
+  /** Parses one piece of the queued output (`turns` calls it, or `write` for an echo). */
+  feed(): void {
     if (this.queue.length === 0 || this.disposed) {
       this.feeding = false;
       for (const r of this.drained.splice(0)) this.term.write('', r);
       return;
     }
-    this.feeding = true;
     // Up to FEED_BYTES of what is queued, as one piece (PTY reads arrive in a few KiB each).
     const typing = performance.now() - TerminalModel.lastInputAnywhere <= TYPING_WINDOW_MS && !this.typedWithin(TYPING_WINDOW_MS);
-    const limit = typing ? FEED_BYTES_WHILE_TYPING : FEED_BYTES;
+    // A piece never mixes replayed and live output, so replies are muted for exactly the replay.
+    const limit = Math.min(typing ? FEED_BYTES_WHILE_TYPING : FEED_BYTES, this.replayLeft > 0 ? this.replayLeft : Infinity);
     const parts: Uint8Array[] = [];
     let size = 0;
     while (size < limit && this.queue.length > 0) {
@@ -208,10 +274,14 @@ export class TerminalModel {
     // (Its only other effect, scrolling xterm's viewport to the bottom, is not what frames read:
     // the scroll offset is the model's own.)
     this.term.input('', true);
+    this.replayingPiece = this.replayLeft > 0;
     this.term.write(piece, () => {
       this.flow.parsed(size);
-      // Not from inside xterm's callback: a write there joins the slice being parsed.
-      setImmediate(() => this.feed());
+      if (this.replayingPiece) this.replayLeft = Math.max(0, this.replayLeft - size);
+      this.replayingPiece = false;
+      // The next piece in a later turn (never from inside xterm's callback: a write there joins
+      // the slice being parsed); an empty queue ends feeding there.
+      turns.add(this);
     });
   }
 
@@ -278,6 +348,48 @@ export class TerminalModel {
   /** Plain text of the visible rows, trailing spaces trimmed (copy mode, tests). */
   text(): string[] {
     return this.frame().rows.map((r) => rowText(r).trimEnd());
+  }
+
+  // Copy mode reads the buffer in its own coordinates: line 0 is the oldest line of history, the
+  // live screen is the last `rows` lines (the model is a `CopyBuffer`).
+
+  /** Lines in the active buffer: history, then the screen (the alternate screen has no history). */
+  get length(): number {
+    return this.term.buffer.active.length;
+  }
+
+  /** Buffer line shown on the view's first row (it moves with the scroll offset). */
+  get viewTop(): number {
+    return this.term.buffer.active.baseY - this.currentOffset();
+  }
+
+  /** One buffer line as plain cells, for copy mode: motions and the text of a selection. */
+  line(y: number): TextLine | undefined {
+    const line = this.term.buffer.active.getLine(y);
+    if (!line) return undefined;
+    const cells: TextCell[] = [];
+    let cell: IBufferCell | undefined;
+    for (let x = 0; x < this.term.cols; x++) {
+      cell = line.getCell(x, cell);
+      cells.push(cell ? { ch: cell.getChars(), width: cell.getWidth() } : { ch: '', width: 1 });
+    }
+    return { cells, wrapped: line.isWrapped };
+  }
+
+  /** The program's cursor in buffer coordinates (where copy mode starts). */
+  programCursor(): { line: number; col: number; visible: boolean } {
+    const buf = this.term.buffer.active;
+    return { line: buf.baseY + buf.cursorY, col: Math.min(buf.cursorX, this.term.cols - 1), visible: !this.cursorHidden };
+  }
+
+  /** Scroll so that buffer line `top` is on the view's first row (clamped like `scrollTo`). */
+  scrollToLine(top: number): void {
+    this.scrollTo(this.term.buffer.active.baseY - top);
+  }
+
+  /** The program turned on bracketed paste (mode 2004): a paste goes framed in ESC[200~ / ESC[201~. */
+  get bracketedPaste(): boolean {
+    return this.term.modes.bracketedPasteMode;
   }
 
   dispose(): void {

@@ -4,12 +4,15 @@
 // status bar — which changes a few times a second, but for panes streaming output it cost more
 // than parsing the output. Here a frame writes only the rows whose content changed since they
 // were last drawn (`Row.version`), each as one cursor move, SGR runs and padding to the pane's
-// width; the cursor is drawn as an inverse cell, as TerminalPane does.
+// width; the cursor is drawn as an inverse cell, as TerminalPane does. In copy mode the copy
+// cursor and the selection are drawn the same way (inverse), and a row is drawn again when what is
+// selected on it changes, not only when its content does.
 //
 // Ink still owns the screen: it draws the panes' areas blank, and after each of its frames the
 // runner asks `repaintAll()` and writes the result in the same synchronized update, so a pane is
 // never seen blank. Panes are paced by one clock (30 fps by default) for all of them; a change
 // right after a key was typed into a pane (its echo) is drawn at once.
+import { copyOverlay, inSpan, sameCopy, type CopyState } from '../copy/selection.js';
 import type { TerminalModel } from './model.js';
 import { FrameScheduler, systemClock, DEFAULT_FPS, type Clock } from './scheduler.js';
 import type { Row } from './snapshot.js';
@@ -24,6 +27,8 @@ export interface PaneRect {
   height: number;
   /** Draw the cursor (the focused pane, not scrolled back, no ask over it). */
   cursor: boolean;
+  /** Copy mode on this pane: its cursor and selection, in buffer lines (drawn inverse). */
+  copy?: CopyState;
 }
 
 interface Painted {
@@ -32,6 +37,8 @@ interface Painted {
   /** Cursor cell drawn last, `-1` when none. */
   cursorY: number;
   cursorX: number;
+  /** Copy mode's marks (selected columns, copy cursor) drawn at each screen row, '' for none. */
+  marks: string[];
 }
 
 /** Begin / end synchronized update: the terminal shows the frame at once, not row by row. */
@@ -72,7 +79,17 @@ export class TerminalPainter {
 
   /** The panes on screen now (from the last layout). A change repaints them all on the next frame. */
   setPanes(panes: PaneRect[]): void {
-    if (samePanes(panes, this.panes)) return;
+    if (samePanes(panes, this.panes)) {
+      // Same places; a copy cursor or selection may have moved. Those panes draw the rows whose
+      // marks changed (paneBytes compares them row by row), at once: it follows a key.
+      const moved = panes.filter((p, i) => !sameCopy(p.copy, this.panes[i]!.copy));
+      if (moved.length === 0) return;
+      this.panes = panes;
+      // A frame in progress draws these panes with the new marks too, never after them with the old.
+      this.slice = this.slice.map((old) => panes.find((p) => p.session === old.session) ?? old);
+      for (const p of moved) this.changed(p.session, true);
+      return;
+    }
     this.panes = panes;
     // The frame in progress drew at the old places; every pane is drawn again anyway.
     this.slice = [];
@@ -181,22 +198,29 @@ export class TerminalPainter {
     const skip = Math.max(0, frame.rows.length - p.height);
     let painted = this.painted.get(p.session);
     if (!painted) {
-      painted = { versions: new Array<number>(p.height).fill(-1), cursorY: -1, cursorX: -1 };
+      painted = { versions: new Array<number>(p.height).fill(-1), cursorY: -1, cursorX: -1, marks: new Array<string>(p.height).fill('') };
       this.painted.set(p.session, painted);
     }
     const showCursor = p.cursor && frame.cursor.visible && frame.scrollOffset === 0;
     const cy = showCursor ? frame.cursor.y - skip : -1;
     const cx = showCursor ? frame.cursor.x : -1;
+    // Copy mode: the view's first row shows buffer line `scrollback - scrollOffset` (+ skip).
+    const overlay = p.copy ? copyOverlay(p.copy, frame.scrollback - frame.scrollOffset + skip, p.height, frame.cols) : null;
     let out = '';
     for (let y = 0; y < p.height; y++) {
       const row = frame.rows[y + skip];
       const version = row ? row.version : 0;
       const cursorHere = y === cy;
       const cursorWasHere = y === painted.cursorY;
-      if (painted.versions[y] === version && !cursorHere && !cursorWasHere) continue;
-      if (painted.versions[y] === version && cursorHere && cursorWasHere && cx === painted.cursorX) continue;
+      const span = overlay?.spans[y] ?? null;
+      const copyX = overlay?.cursor?.y === y ? overlay.cursor.x : -1;
+      const mark = span !== null || copyX >= 0 ? `${span?.[0]}:${span?.[1]}:${copyX}` : '';
+      const sameMark = painted.marks[y] === mark;
+      if (sameMark && painted.versions[y] === version && !cursorHere && !cursorWasHere) continue;
+      if (sameMark && painted.versions[y] === version && cursorHere && cursorWasHere && cx === painted.cursorX) continue;
       painted.versions[y] = version;
-      out += `\x1b[${p.y + y + 1};${p.x + 1}H${rowBytes(row, p.width, cursorHere ? cx : -1)}`;
+      painted.marks[y] = mark;
+      out += `\x1b[${p.y + y + 1};${p.x + 1}H${rowBytes(row, p.width, cursorHere ? cx : copyX, span)}`;
     }
     painted.cursorY = cy;
     painted.cursorX = cx;
@@ -252,11 +276,13 @@ const CURSOR_FLIP = '\x1b[7m';
 /**
  * One row as bytes: exactly `width` cells (padded with blanks, cut at the edge; a wide character
  * that would cross it becomes a blank). `cursorX` >= 0 draws a block cursor there (inverse
- * toggled, as TerminalPane).
+ * toggled, as TerminalPane). `selection` (copy mode's columns `[from, to)`) is drawn inverse too,
+ * blanks included; the cursor inside it shows as the one cell not inverted.
  */
-export function rowBytes(row: Row | undefined, width: number, cursorX = -1): string {
+export function rowBytes(row: Row | undefined, width: number, cursorX = -1, selection: readonly [number, number] | null = null): string {
   let out = '';
   let current: CellStyle | null = null;
+  let currentFlip = false;
   let x = 0;
   const cells = row?.cells ?? [];
   // Trailing blanks in the default style are erased in one go below rather than written.
@@ -272,26 +298,30 @@ export function rowBytes(row: Row | undefined, width: number, cursorX = -1): str
     if (c.width === 0) continue;
     if (x + c.width > width) break;
     const ch = c.ch === '' ? ' ' : c.ch;
-    if (i === cursorX) {
-      out += `${sgr(c.style)}${c.style.inverse ? '\x1b[27m' : CURSOR_FLIP}${c.style.invisible ? ' ' : ch}`;
-      current = null;
-    } else {
-      if (c.style !== current) {
-        out += sgr(c.style);
-        current = c.style;
-      }
-      out += c.style.invisible ? ' '.repeat(c.width) : ch;
+    const flip = (i === cursorX) !== inSpan(selection, i, c.width);
+    if (c.style !== current || flip !== currentFlip) {
+      out += sgr(c.style);
+      if (flip) out += c.style.inverse ? '\x1b[27m' : CURSOR_FLIP;
+      current = c.style;
+      currentFlip = flip;
     }
+    out += c.style.invisible ? ' '.repeat(c.width) : ch;
     x += c.width;
   }
   if (x < width) {
-    // The rest of the row is blank: ECH erases it without moving the cursor (cheaper than spaces).
+    // The rest of the row is blank: ECH erases it without moving the cursor (cheaper than spaces);
+    // cursor and selected cells in it are written as inverse spaces.
     out += '\x1b[0m';
-    if (cursorX >= x && cursorX < width) {
-      if (cursorX > x) out += `\x1b[${cursorX - x}X\x1b[${cursorX - x}C`;
-      out += `${CURSOR_FLIP} \x1b[0m`;
-      if (cursorX + 1 < width) out += `\x1b[${width - cursorX - 1}X`;
-    } else out += `\x1b[${width - x}X`;
+    const flipped = (col: number): boolean => (col === cursorX) !== inSpan(selection, col, 1);
+    for (let from = x; from < width; ) {
+      const f = flipped(from);
+      let to = from + 1;
+      while (to < width && flipped(to) === f) to++;
+      const n = to - from;
+      if (f) out += `${CURSOR_FLIP}${' '.repeat(n)}\x1b[0m`;
+      else out += to < width ? `\x1b[${n}X\x1b[${n}C` : `\x1b[${n}X`;
+      from = to;
+    }
   }
   return out;
 }
