@@ -22,6 +22,7 @@ import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type Com
 import { parseKeys, type KeyEvent } from './keys.js';
 import type { TerminalModel } from './terminal/model.js';
 import type { PaneRect, TerminalPainter } from './terminal/painter.js';
+import type { ClockPainter, ClockRow } from './terminal/clock-painter.js';
 import { computeGeometry, type PaneId, type Size } from './layout/index.js';
 import { notification, noticeForState, type NotifyOptions } from './notify.js';
 import type { DashboardSource, PendingAsk, Snapshot } from './source.js';
@@ -58,6 +59,11 @@ export interface AppProps {
    * Ink; Ink then draws their areas blank. Without it (component tests) Ink draws them.
    */
   painter?: TerminalPainter;
+  /**
+   * Advances the session list's elapsed times on screen once a second without an Ink render
+   * (terminal/clock-painter.ts). Without one (component tests), a render each second does it.
+   */
+  clockPainter?: ClockPainter;
 }
 
 const LIVE = new Set(['starting', 'working', 'waiting', 'asking']);
@@ -68,7 +74,7 @@ export function isLive(s: SessionSummary | undefined): boolean {
   return s !== undefined && LIVE.has(s.state);
 }
 
-export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now, quitAlways = false, painter }: AppProps) {
+export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now, quitAlways = false, painter, clockPainter }: AppProps) {
   const [snap, setSnap] = useState<Snapshot>({ sessions: [], asks: [] });
   // The reducer's latest state is kept in a ref too: keys arriving before React re-renders must
   // see the effect of the keys before them.
@@ -112,10 +118,15 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
       }),
     [source],
   );
+  // Elapsed times advance through the clock painter when there is one; a render each second is
+  // then needed only for an open ask's countdown.
+  const ticking = clockPainter === undefined || snap.asks.length > 0;
   useEffect(() => {
+    if (!ticking) return;
+    setNow(clock());
     const t = setInterval(() => setNow(clock()), 1000);
     return () => clearInterval(t);
-  }, [clock]);
+  }, [clock, ticking]);
 
   const sessionsById = useMemo(() => new Map(snap.sessions.map((s) => [s.id, s])), [snap.sessions]);
   const asks = useMemo(() => openAsks(snap.asks, answered), [snap.asks, answered]);
@@ -412,6 +423,9 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   // A layout effect runs before the runner flushes Ink's frame (a microtask after the commit),
   // so the repaint that follows the frame already uses this layout.
   useLayoutEffect(() => painter?.setPanes(rects));
+  const clockRows: ClockRow[] = [];
+  if (dash.overlay.kind === 'none') listed.forEach((s, y) => s.endedAt === null && clockRows.push({ y, since: s.createdAt, inverse: s.id === focusedId }));
+  useLayoutEffect(() => clockPainter?.setRows(clockRows));
   const hints = scrolling ? copyHints(keymap) : `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
 
   return (

@@ -16,6 +16,7 @@ import { loadKeymap } from './keymap-config.js';
 import { InkFrameDiff } from './ink-frames.js';
 import { detectMultiplexer } from './notify.js';
 import { SYNC_BEGIN, SYNC_END, TerminalPainter } from './terminal/painter.js';
+import { ClockPainter } from './terminal/clock-painter.js';
 
 restoreLoadEnv();
 
@@ -63,6 +64,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   // rest of the tick and written together with a repaint of the panes (its full-screen frames
   // clear them), in one synchronized update, so no pane is ever seen blank.
   const painter = new TerminalPainter((bytes) => void stdout.write(bytes));
+  const clockPainter = new ClockPainter((bytes) => void stdout.write(bytes));
   let inkFrame = '';
   let inkDone = false;
   const inkDiff = new InkFrameDiff();
@@ -73,7 +75,8 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
     // An unchanged frame (a render that moved nothing on screen) writes nothing at all.
     if (update.rows !== 'all' && update.rows.size === 0) return;
     const panes = update.rows === 'all' ? painter.repaintAll() : painter.repaintRows(update.rows);
-    stdout.write(`${SYNC_BEGIN}${update.bytes}${panes}\x1b[0m${SYNC_END}`);
+    // The clocks too: the frame's elapsed times were computed at its render, maybe seconds ago.
+    stdout.write(`${SYNC_BEGIN}${update.bytes}${panes}${clockPainter.paint()}\x1b[0m${SYNC_END}`);
   };
   const inkWrite = (chunk: string | Uint8Array): boolean => {
     if (inkFrame === '') queueMicrotask(flushInk);
@@ -87,7 +90,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
-  const element = () => createElement(App, { source, keys, size: size(), keymap, notify, notifyOptions: { mux }, onExit: settle, quitAlways: io.quitAlways === true, painter });
+  const element = () => createElement(App, { source, keys, size: size(), keymap, notify, notifyOptions: { mux }, onExit: settle, quitAlways: io.quitAlways === true, painter, clockPainter });
 
   let restored = false;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
@@ -133,6 +136,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
     // Whatever Ink wrote while unmounting would land after the screen is restored.
     inkDone = true;
     painter.dispose();
+    clockPainter.dispose();
     for (const s of signals) process.off(s, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('exit', restore);

@@ -73,7 +73,7 @@ test('TranscriptPane: messages, tool call with decision and rule, usage line', (
   t.regex(out, /usage \$1\.25 · 1\.2k in · 30 out/);
 });
 
-test('SessionList: agent, harness, state, cost, elapsed; selected marked', (t) => {
+test('SessionList: elapsed, agent, harness, state, cost; selected marked', (t) => {
   const now = 1_000_000;
   const out = frameOf(
     render(
@@ -91,9 +91,9 @@ test('SessionList: agent, harness, state, cost, elapsed; selected marked', (t) =
   );
   const lines = out.split('\n').map((l) => l.trimEnd());
   t.deepEqual(lines, [
-    '  coder-a claude-code  working  $0.42  1m05s',
-    '▸ coder-b codex  asking  $1.50  5s',
-    '  debby pi  failed  $0.00  1m00s',
+    '  1m05s  coder-a claude-code  working  $0.42',
+    '▸ 5s     coder-b codex  asking  $1.50',
+    '  1m00s  debby pi  failed  $0.00',
   ]);
   t.regex(frameOf(render(<SessionList now={0} width={40} sessions={[]} />)), /no sessions/);
 });

@@ -1,6 +1,7 @@
-// The session list: one line per session with agent, harness, state, cost so far and elapsed.
+// The session list: one line per session with elapsed, agent, harness, state and cost so far.
 import { Box, Text } from 'ink';
 import { STATE_COLOR, STATE_LABEL, formatCost, formatElapsed, type SessionState } from '../format.js';
+import { ELAPSED_WIDTH } from '../terminal/clock-painter.js';
 
 export interface SessionSummary {
   id: string;
@@ -29,11 +30,13 @@ export function SessionList({ sessions, selected, now, width }: SessionListProps
       {sessions.map((s) => (
         <Text key={s.id} inverse={s.id === selected} wrap="truncate">
           {s.id === selected ? '▸ ' : '  '}
+          {/* Elapsed first, at a fixed place: the clock painter advances it without a render. */}
+          {`${formatElapsed((s.endedAt ?? now) - s.createdAt).padEnd(ELAPSED_WIDTH)} `}
           <Text bold>{s.agent}</Text>
           <Text dimColor>{` ${s.harness}`}</Text>
           {'  '}
           <Text color={STATE_COLOR[s.state]}>{STATE_LABEL[s.state]}</Text>
-          {`  ${formatCost(s.costUsd)}  ${formatElapsed((s.endedAt ?? now) - s.createdAt)}`}
+          {`  ${formatCost(s.costUsd)}`}
         </Text>
       ))}
     </Box>
