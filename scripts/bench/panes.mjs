@@ -211,6 +211,20 @@ function rssKb(pid) {
   }
 }
 
+/**
+ * Proportional set size: like RSS, but a page shared by N processes counts 1/N in each. The node
+ * binary's own text (about 47 MB resident) is shared by the daemon, the dashboard and every other
+ * node process, and RSS counts it in full in each of them.
+ */
+function pssKb(pid) {
+  try {
+    const m = /^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Every process below `pid` (not itself). */
 function descendants(pid) {
   const parent = new Map();
@@ -467,6 +481,8 @@ process.on('beforeExit', save);\n`,
     const mem = {
       daemon: rssKb(bridle.daemonPid),
       dashboard: rssKb(bridle.dashboardPid),
+      daemonPss: pssKb(bridle.daemonPid),
+      dashboardPss: pssKb(bridle.dashboardPid),
       children: children.reduce((n, p) => n + rssKb(p), 0),
       childCount: children.length,
       tmuxServer: rssKb(tmux.serverPid),
@@ -483,6 +499,7 @@ process.on('beforeExit', save);\n`,
     console.log(`  tmux       ${e(results.tEcho)}   p99 ${(results.bEcho.p99 / results.tEcho.p99).toFixed(2)}x tmux`);
     console.log(`\nRSS with 8 sessions  (goal daemon + dashboard <= 200 MB)`);
     console.log(`  bridle     daemon ${mb(mem.daemon)} MB + dashboard ${mb(mem.dashboard)} MB = ${mb(mem.daemon + mem.dashboard)} MB;  with the daemon's ${mem.childCount} child processes (sandbox wrappers, shells; shared pages counted per process) ${mb(mem.daemon + mem.dashboard + mem.children)} MB`);
+    console.log(`             PSS (shared pages split among their processes): daemon ${mb(mem.daemonPss)} MB + dashboard ${mb(mem.dashboardPss)} MB = ${mb(mem.daemonPss + mem.dashboardPss)} MB`);
     console.log(`  tmux       server ${mb(mem.tmuxServer)} MB + client ${mb(mem.tmuxClient)} MB = ${mb(mem.tmuxServer + mem.tmuxClient)} MB (shells not counted)   bridle is ${((mem.daemon + mem.dashboard) / (mem.tmuxServer + mem.tmuxClient)).toFixed(1)}x`);
   } finally {
     process.off('SIGINT', onSignal);

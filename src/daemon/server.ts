@@ -11,7 +11,7 @@ import { daemonPaths, type DaemonPaths } from '../session/paths.js';
 import { ASK_ANSWERS, type AskAnswer } from '../policy/index.js';
 import type { Tail } from '../store/index.js';
 import { CAPABILITIES, lineReader, PROTOCOL_VERSION, ptyFrameHeader, type AttachResult, type HelloResult, type Push, type Reply, type Request } from './protocol.js';
-import { observeWrites, SessionsFeed } from './sessions-feed.js';
+import { SessionsFeed } from './sessions-feed.js';
 
 export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
@@ -102,7 +102,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const recovered = manager.recover();
   if (recovered.length > 0) log(`marked ${recovered.length} session(s) interrupted: ${recovered.map((s) => s.id).join(', ')}`);
   const feed = new SessionsFeed(manager.store, { intervalMs: SESSIONS_PUSH_INTERVAL_MS, highWater: SOCKET_HIGH_WATER, log });
-  observeWrites(manager.store, () => feed.changed());
+  manager.store.onListChange(() => feed.changed());
 
   let closing: Promise<void> | undefined;
   let settleClosed!: () => void;

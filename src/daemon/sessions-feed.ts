@@ -9,32 +9,6 @@ import type net from 'node:net';
 import type { Ask, Session, Store } from '../store/index.js';
 import type { SessionsSnapshot } from './protocol.js';
 
-/** Store writes that change what a snapshot shows: session rows (state, totals), asks, usage. */
-const OBSERVED_WRITES = ['createSession', 'updateSession', 'createAsk', 'answerAsk', 'recordUsage'] as const;
-
-/**
- * Calls `onWrite` after each store write that can change the session list or the pending asks.
- * Every such change, whoever makes it (a session, the manager, a resume), goes through one of
- * these methods of the daemon's one store; wrapping them on this instance learns of all of them
- * without reading every committed event of every live session back, which is what following the
- * event log (the other place they show) would cost.
- */
-export function observeWrites(store: Store, onWrite: () => void): void {
-  for (const name of OBSERVED_WRITES) {
-    // The five signatures differ; each is called with exactly the arguments it was given.
-    const original = store[name] as (...args: unknown[]) => unknown;
-    Object.defineProperty(store, name, {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]): unknown => {
-        const result = original.apply(store, args);
-        onWrite();
-        return result;
-      },
-    });
-  }
-}
-
 export interface SessionsFeedOptions {
   /** Shortest time between two pushes (the first after a quiet spell goes on the next turn). */
   intervalMs: number;

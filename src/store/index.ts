@@ -68,6 +68,7 @@ export class Store {
   private readonly decisions: DecisionRepo;
   private readonly usage: UsageRepo;
   private closed = false;
+  private readonly listListeners = new Set<() => void>();
 
   /** @internal use openStore */
   constructor(
@@ -96,6 +97,20 @@ export class Store {
     if (this.closed) throw new Error('bridle store: closed');
   }
 
+  /**
+   * Calls `listener` after every write that can change what a session list shows: a session
+   * created or updated (state, totals), an ask opened or answered, usage recorded. The daemon's
+   * session-list watch follows these rather than reading every event back. Returns an unsubscribe.
+   */
+  onListChange(listener: () => void): () => void {
+    this.listListeners.add(listener);
+    return () => this.listListeners.delete(listener);
+  }
+
+  private listChanged(): void {
+    for (const l of this.listListeners) l();
+  }
+
   /** Commit queued events before another write, keeping commit order equal to call order. */
   private write(): void {
     this.open();
@@ -106,12 +121,16 @@ export class Store {
 
   createSession(s: NewSession): Session {
     this.write();
-    return this.sessions.create(s);
+    const created = this.sessions.create(s);
+    this.listChanged();
+    return created;
   }
 
   updateSession(id: string, patch: SessionPatch): Session {
     this.write();
-    return this.sessions.update(id, patch);
+    const updated = this.sessions.update(id, patch);
+    this.listChanged();
+    return updated;
   }
 
   getSession(id: string): Session | undefined {
@@ -188,13 +207,17 @@ export class Store {
 
   createAsk(a: NewAsk): Ask {
     this.write();
-    return this.decisions.createAsk(a);
+    const ask = this.decisions.createAsk(a);
+    this.listChanged();
+    return ask;
   }
 
   /** Settle a pending ASK; `null` if it was already settled (first answer wins). */
   answerAsk(id: string, answer: AskAnswer): Ask | null {
     this.write();
-    return this.decisions.answerAsk(id, answer);
+    const answered = this.decisions.answerAsk(id, answer);
+    this.listChanged();
+    return answered;
   }
 
   getAsk(id: string): Ask | undefined {
@@ -210,7 +233,9 @@ export class Store {
   /** Record usage and add it to the session's cost and token totals (one transaction). */
   recordUsage(u: NewUsage): Usage {
     this.write();
-    return this.usage.record(u);
+    const usage = this.usage.record(u);
+    this.listChanged();
+    return usage;
   }
 
   listUsage(sessionId: string, opts?: { afterId?: number; limit?: number }): Usage[] {

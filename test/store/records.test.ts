@@ -127,3 +127,28 @@ test('usage rows add up into the session totals', (t) => {
   t.like(store.getSession(s.id), { costUsd: 0.75, tokens: 1128 });
   t.is(store.listUsage(s.id).length, 2);
 });
+
+test('list-change listeners hear every write a session list shows, and no reads', (t) => {
+  const store = closeLater(t, openStore({ dir: tempHome(t) }));
+  const heard: string[] = [];
+  let last = '';
+  const off = store.onListChange(() => heard.push(last));
+  last = 'create';
+  const s = store.createSession({ agent: 'polly', harness: 'bridle', createdAt: 1000 });
+  last = 'update';
+  store.updateSession(s.id, { state: 'working' });
+  last = 'ask';
+  const ask = store.createAsk({ sessionId: s.id, prompt: 'Allow fetch?', createdAt: 2000 });
+  last = 'answer';
+  store.answerAsk(ask.id, { state: 'allowed', by: 'dashboard' });
+  last = 'usage';
+  store.recordUsage({ sessionId: s.id, model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0.01, source: 'proxy', ts: 3 });
+  last = 'reads';
+  store.getSession(s.id);
+  store.listSessions();
+  store.listAsks({ state: 'pending' });
+  t.deepEqual(heard, ['create', 'update', 'ask', 'answer', 'usage']);
+  off();
+  store.updateSession(s.id, { state: 'done' });
+  t.is(heard.length, 5, 'an unsubscribed listener hears nothing');
+});
