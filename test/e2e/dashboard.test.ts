@@ -83,7 +83,7 @@ test.serial('dashboard under tmux: two tiles, y runs, n refuses, split/zoom/clos
   // Two tiles with their output; the oldest session (sleeper) has the first tile and the focus.
   await tmux.until((s) => s.includes('sleeper command ·') && s.includes('tester claude-code ·') && s.includes('started'), 'two tiles');
   tmux.keys('C-b', 'l');
-  await tmux.until((s) => /▸ tester/.test(s), 'focus on the tester pane');
+  await tmux.until((s) => /▸ [0-9hms]+ +tester/.test(s), 'focus on the tester pane');
 
   // Answer each ask as it shows on the pane: yes to asked-yes, no to asked-no.
   const answered = new Set<string>();

@@ -155,7 +155,7 @@ test.serial('Claude Code (alternate screen) and pi (inline) in dashboard panes: 
     (s) => s.includes('tui-claude claude-code ·') && s.includes('tui-pi pi ·') && claudeUi(s) && piUi(s),
     'both panes with their vendor TUI',
   );
-  t.regex(first, /▸ tui-claude/, 'the Claude Code pane has the focus');
+  t.regex(first, /▸ [0-9hms]+ +tui-claude/, 'the Claude Code pane has the focus');
   // Side by side: the vendors' full-width rules are as wide as their panes, not as the screen.
   t.false(ruleRuns(first).some((n) => n >= 160), 'no pane rule spans the whole screen before zoom');
 
@@ -184,7 +184,7 @@ test.serial('Claude Code (alternate screen) and pi (inline) in dashboard panes: 
 
   // 2 for pi: focus its pane, type, Enter.
   tmux.keys('C-b', 'l');
-  await tmux.until((s) => /▸ tui-pi/.test(s), 'focus on the pi pane');
+  await tmux.until((s) => /▸ [0-9hms]+ +tui-pi/.test(s), 'focus on the pi pane');
   tmux.type('hello pi');
   await tmux.until((s) => s.includes('hello pi'), 'the prompt echoed in the pi pane');
   tmux.keys('Enter');
@@ -203,7 +203,7 @@ test.serial('Claude Code (alternate screen) and pi (inline) in dashboard panes: 
     t.true(s.split('\n').some((l) => l.startsWith('─'.repeat(cols))), `${what}: a rule spans the ${cols}-column pane`);
   };
   tmux.keys('C-b', 'h');
-  await tmux.until((s) => /▸ tui-claude/.test(s), 'focus back on the Claude Code pane');
+  await tmux.until((s) => /▸ [0-9hms]+ +tui-claude/.test(s), 'focus back on the Claude Code pane');
   tmux.keys('C-b', 'z');
   await zoomedAt(160, 48, claudeUi, 'Claude pane reply.', 'Claude Code zoomed');
   // The dashboard's rows minus the session list (2), the status bar and the pane's title bar.
@@ -217,7 +217,7 @@ test.serial('Claude Code (alternate screen) and pi (inline) in dashboard panes: 
   // pi (inline) zoomed at the new size, and grown again: its rules follow the width too.
   tmux.keys('C-b', 'z');
   tmux.keys('C-b', 'l');
-  await tmux.until((s) => /▸ tui-pi/.test(s), 'focus on the pi pane');
+  await tmux.until((s) => /▸ [0-9hms]+ +tui-pi/.test(s), 'focus on the pi pane');
   tmux.keys('C-b', 'z');
   await zoomedAt(120, 40, piUi, 'Pi pane reply.', 'pi zoomed');
   tmux.resize(150, 44);
