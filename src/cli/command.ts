@@ -11,8 +11,6 @@ export interface CliIO {
 
 export interface Command {
   name: string;
-  /** One line for `bridle --help`. */
-  summary: string;
   /** Full usage text for `bridle <command> --help`. */
   usage: string;
   run(argv: string[], io: CliIO): Promise<number>;

@@ -64,11 +64,12 @@ export async function main(argv: string[], io: CliIO = processIO(), tty = proces
     io.stdout(`${version()}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`bridle: unknown command \`${name}\`\n\n${help()}`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return 0;

@@ -1,22 +1,23 @@
 // Every command, in the order `bridle --help` lists them. Each lives in its own file under
-// ./commands; adding one is one import and one entry here.
+// ./commands and is loaded only when it runs: the dashboard (no command) and each command then
+// load only their own code, not every command's (the whole daemon, proxy and policy engine among
+// them). Adding a command is one file and one entry here.
 import type { Command } from './command.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { validateCommand } from './commands/validate.js';
-import { modelServerCommand } from './commands/model-server.js';
-import { policyCommand } from './commands/policy.js';
-import { runCommand } from './commands/run.js';
-import { sessionsCommand } from './commands/sessions.js';
-import { serverCommand } from './commands/server.js';
-import { demoCommand } from './commands/demo.js';
 
-export const commands: readonly Command[] = [
-  demoCommand,
-  sandboxCommand,
-  validateCommand,
-  modelServerCommand,
-  policyCommand,
-  runCommand,
-  sessionsCommand,
-  serverCommand,
+export interface CommandEntry {
+  name: string;
+  /** One line for `bridle --help`. */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { name: 'demo', summary: 'three agents in a temp repo, offline, under policy, in the dashboard', load: async () => (await import('./commands/demo.js')).demoCommand },
+  { name: 'sandbox', summary: 'probe kernel sandbox support; run a command confined', load: async () => (await import('./commands/sandbox.js')).sandboxCommand },
+  { name: 'validate', summary: 'check agent specs and policy files', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { name: 'model-server', summary: 'serve scripted model replies (Anthropic / OpenAI wire formats) for offline runs', load: async () => (await import('./commands/model-server.js')).modelServerCommand },
+  { name: 'policy', summary: 'check or replay actions against policy files', load: async () => (await import('./commands/policy.js')).policyCommand },
+  { name: 'run', summary: 'run an agent spec as a governed session', load: async () => (await import('./commands/run.js')).runCommand },
+  { name: 'sessions', summary: 'list, inspect and end sessions', load: async () => (await import('./commands/sessions.js')).sessionsCommand },
+  { name: 'server', summary: 'start, stop or inspect the daemon that owns sessions', load: async () => (await import('./commands/server.js')).serverCommand },
 ];

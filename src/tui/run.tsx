@@ -9,7 +9,8 @@ import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createElement } from 'react';
 import { render } from 'ink';
-import { connectDaemon } from '../daemon/index.js';
+// The client alone: the daemon's index would load the server, and with it every session module.
+import { connectDaemon } from '../daemon/client.js';
 import { App, type ExitReason, type KeyInput } from './app.js';
 import { DaemonSource } from './daemon-source.js';
 import { loadKeymap } from './keymap-config.js';

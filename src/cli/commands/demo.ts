@@ -167,7 +167,6 @@ function demoEnv(root: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'three agents in a temp repo, offline, under policy, in the dashboard',
   usage,
   async run(argv, io: CliIO) {
     const keep = argv.includes('--keep');

@@ -83,7 +83,6 @@ function waitForSignal(): Promise<string> {
 
 export const modelServerCommand: Command = {
   name: 'model-server',
-  summary: 'serve scripted model replies (Anthropic / OpenAI wire formats) for offline runs',
   usage,
   async run(argv, io) {
     const opts = parseArgs(argv, io.cwd);

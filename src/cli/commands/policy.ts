@@ -253,7 +253,6 @@ async function replay(a: Args, io: CliIO): Promise<number> {
 
 export const policyCommand: Command = {
   name: 'policy',
-  summary: 'check or replay actions against policy files',
   usage,
   async run(argv, io) {
     const a = parseArgs(argv);

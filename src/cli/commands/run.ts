@@ -111,7 +111,6 @@ function parseArgs(argv: string[], cwd: string): Options {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run an agent spec as a governed session',
   usage,
   async run(argv, io) {
     const opts = parseArgs(argv, io.cwd);

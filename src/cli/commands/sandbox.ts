@@ -171,7 +171,6 @@ function withNative<T>(io: CliIO, what: string, fn: () => T): T | number {
 
 export const sandboxCommand: Command = {
   name: 'sandbox',
-  summary: 'probe kernel sandbox support; run a command confined',
   usage,
   async run(argv, io) {
     const [sub, ...rest] = argv;

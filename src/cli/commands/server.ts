@@ -74,7 +74,6 @@ async function runForeground(argv: string[], io: CliIO): Promise<number> {
 
 export const serverCommand: Command = {
   name: 'server',
-  summary: 'start, stop or inspect the daemon that owns sessions',
   usage,
   async run(argv, io) {
     const [sub, ...rest] = argv;

@@ -50,7 +50,6 @@ function age(ms: number): string {
 
 export const sessionsCommand: Command = {
   name: 'sessions',
-  summary: 'list, inspect and end sessions',
   usage,
   async run(argv, io) {
     const json = argv.includes('--json');

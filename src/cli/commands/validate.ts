@@ -43,7 +43,6 @@ async function validateFile(file: string, cwd: string): Promise<Finding[]> {
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check agent specs and policy files',
   usage,
   async run(argv: string[], io: CliIO) {
     const files: string[] = [];
