@@ -17,13 +17,14 @@ import { StatusBar } from './components/StatusBar.js';
 import { clampCopy, moveCopy, otherEnd, startCopy, type CopyView, type Moved } from './copy/motions.js';
 import { selectionRange, type CopyState } from './copy/selection.js';
 import { selectedText } from './copy/text.js';
-import { dashReducer, initialDashState, paneOf, panesInOrder, shownSessions, type DashAction, type DashState } from './dashboard-state.js';
+import { dashReducer, initialDashState, paneOf, panesInOrder, savedLayoutOf, shownSessions, type DashAction, type DashState } from './dashboard-state.js';
 import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type CommandName, type Keymap, type ScrollMotion, type SelectionOp } from './keymap.js';
 import { parseKeys, type KeyEvent } from './keys.js';
 import type { TerminalModel } from './terminal/model.js';
 import type { PaneRect, TerminalPainter } from './terminal/painter.js';
 import type { ClockPainter, ClockRow } from './terminal/clock-painter.js';
 import { computeGeometry, type PaneId, type Size } from './layout/index.js';
+import { serializeLayout, type LayoutStore, type LoadedLayout } from './layout/persist.js';
 import { notification, noticeForState, type NotifyOptions } from './notify.js';
 import type { DashboardSource, PendingAsk, Snapshot } from './source.js';
 import { useFeeds } from './use-feeds.js';
@@ -64,6 +65,12 @@ export interface AppProps {
    * (terminal/clock-painter.ts). Without one (component tests), a render each second does it.
    */
   clockPainter?: ClockPainter;
+  /**
+   * Where the layout is kept across runs (layout/persist.ts): read once on mount and applied with
+   * the daemon's first session list, then saved after every change. Without one, every opening
+   * tiles the live sessions afresh.
+   */
+  layoutStore?: LayoutStore;
 }
 
 const LIVE = new Set(['starting', 'working', 'waiting', 'asking']);
@@ -74,7 +81,7 @@ export function isLive(s: SessionSummary | undefined): boolean {
   return s !== undefined && LIVE.has(s.state);
 }
 
-export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now, quitAlways = false, painter, clockPainter }: AppProps) {
+export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notifyOptions, onExit, clock = Date.now, quitAlways = false, painter, clockPainter, layoutStore }: AppProps) {
   const [snap, setSnap] = useState<Snapshot>({ sessions: [], asks: [] });
   // The reducer's latest state is kept in a ref too: keys arriving before React re-renders must
   // see the effect of the keys before them.
@@ -90,6 +97,19 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   /** The last text copied in copy mode: what `prefix ]` types into a pane. */
   const pasteBuffer = useRef<string | null>(null);
 
+  // The saved layout, read once; applied with the first session list (which says what is gone).
+  const [loaded] = useState((): LoadedLayout => layoutStore?.load() ?? { kind: 'none' });
+  // A file that could not be used is said once, in the status bar, until the next key.
+  const [notice, setNotice] = useState<string | null>(loaded.kind === 'bad' ? `layout not restored: ${loaded.problem}` : null);
+  // Checked on every key without a state update: keys are the echo-latency path.
+  const noticeShown = useRef(notice !== null);
+  /**
+   * The layout as last saved, or as it was right after opening; null before the first list.
+   * Only a change from it is written, so opening alone never rewrites the file (a bad file stays
+   * as it is until the person changes the layout).
+   */
+  const savedText = useRef<string | null>(null);
+
   // Daemon updates: new live sessions get panes; state changes and new asks ring the bell.
   const seenStates = useRef<Map<string, string> | null>(null);
   const seenAsks = useRef<Set<string>>(new Set());
@@ -97,7 +117,10 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
     () =>
       source.watch((s) => {
         setSnap(s);
-        dispatch({ type: 'sessions', live: s.sessions.filter(isLive).map((x) => x.id).reverse() });
+        const live = s.sessions.filter(isLive).map((x) => x.id).reverse();
+        if (savedText.current === null && loaded.kind === 'ok') dispatch({ type: 'restore', saved: loaded.saved, existing: s.sessions.map((x) => x.id), live });
+        else dispatch({ type: 'sessions', live });
+        if (savedText.current === null) savedText.current = serializeLayout(savedLayoutOf(dashRef.current));
         const first = seenStates.current === null;
         const prev = seenStates.current ?? new Map<string, string>();
         seenStates.current = new Map(s.sessions.map((x) => [x.id, x.state]));
@@ -127,6 +150,28 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
     const t = setInterval(() => setNow(clock()), 1000);
     return () => clearInterval(t);
   }, [clock, ticking]);
+
+  // Debounced by the store; written at once when the App goes away (detach, quit).
+  const saveLayout = useRef((store: LayoutStore, state: DashState): void => {
+    if (savedText.current === null) return;
+    const saved = savedLayoutOf(state);
+    const text = serializeLayout(saved);
+    if (text === savedText.current) return;
+    savedText.current = text;
+    store.save(saved);
+  }).current;
+  useEffect(() => {
+    if (layoutStore) saveLayout(layoutStore, dash);
+  }, [layoutStore, dash.layout, dash.panes, dash.seen]);
+  useEffect(() => {
+    if (!layoutStore) return;
+    return () => {
+      // From the reducer's latest state: a key that changed the layout and then detached in the
+      // same read may not have been rendered yet.
+      saveLayout(layoutStore, dashRef.current);
+      layoutStore.flush();
+    };
+  }, [layoutStore]);
 
   const sessionsById = useMemo(() => new Map(snap.sessions.map((s) => [s.id, s])), [snap.sessions]);
   const asks = useMemo(() => openAsks(snap.asks, answered), [snap.asks, answered]);
@@ -368,6 +413,10 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
 
     return keys.on((data) => {
       state = dashRef.current;
+      if (noticeShown.current) {
+        noticeShown.current = false;
+        setNotice(null);
+      }
       for (const ev of parseKeys(data)) {
         if (state.overlay.kind === 'help') {
           const page = state.overlay.page ?? 0;
@@ -426,7 +475,7 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   const clockRows: ClockRow[] = [];
   if (dash.overlay.kind === 'none') listed.forEach((s, y) => s.endedAt === null && clockRows.push({ y, since: s.createdAt, inverse: s.id === focusedId }));
   useLayoutEffect(() => clockPainter?.setRows(clockRows));
-  const hints = scrolling ? copyHints(keymap) : `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
+  const hints = notice !== null ? notice : scrolling ? copyHints(keymap) : `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
 
   return (
     <Box flexDirection="column" width={size.cols} height={size.rows}>

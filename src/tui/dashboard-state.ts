@@ -1,6 +1,8 @@
 // The dashboard's own state as a pure reducer: the layout tree, which session each pane shows,
 // per-pane copy mode (its cursor and selection) and input line, and the overlay (help, spec picker). No I/O here; the App
 // turns keys and daemon updates into these actions and performs the effects around them.
+// What survives a detach (layout, sessions in panes, closed sessions) converts to and from the
+// file's form here (savedLayoutOf, `restore`); layout/persist.ts reads and writes that file.
 import {
   closePane,
   emptyLayout,
@@ -18,9 +20,11 @@ import {
   type EvenPreset,
   type FocusDirection,
   type Layout,
+  type LayoutNode,
   type PaneId,
   type Size,
 } from './layout/index.js';
+import type { SavedLayout, SavedNode } from './layout/persist.js';
 import type { CopyState } from './copy/selection.js';
 
 export type Overlay = { kind: 'none' } | { kind: 'help'; page?: number } | { kind: 'picker'; selected: number; typed: string; error?: string };
@@ -46,6 +50,12 @@ export const initialDashState: DashState = { layout: emptyLayout, panes: {}, nex
 export type DashAction =
   /** Live sessions the dashboard has not shown yet get a pane each (tiled). */
   | { type: 'sessions'; live: readonly string[] }
+  /**
+   * On opening, with the daemon's first list: the saved layout comes back minus the panes whose
+   * session is gone (`existing` is every session the daemon still lists), then `live` sessions
+   * without a pane get one as with `sessions`. Replaces whatever layout there was.
+   */
+  | { type: 'restore'; saved: SavedLayout; existing: readonly string[]; live: readonly string[] }
   | { type: 'split'; axis: Axis; candidates: readonly string[] }
   | { type: 'focus'; direction: FocusDirection; size: Size }
   | { type: 'focus-next'; delta: number }
@@ -97,6 +107,8 @@ export function dashReducer(s: DashState, a: DashAction): DashState {
       // Panes added on their own are tiled; the person's focus stays where it was.
       return { ...next, layout: evenLayout(next.layout, 'tiled') };
     }
+    case 'restore':
+      return dashReducer(restore(s, a.saved, new Set(a.existing)), { type: 'sessions', live: a.live });
     case 'split': {
       const shown = shownSessions(s);
       return addPane(s, a.candidates.find((c) => !shown.includes(c)) ?? null, a.axis, true);
@@ -149,4 +161,49 @@ export function dashReducer(s: DashState, a: DashAction): DashState {
 /** Panes in reading order with their sessions (for next-ask and tests). */
 export function panesInOrder(s: DashState): Array<{ pane: PaneId; session: string | null }> {
   return paneIds(s.layout).map((pane) => ({ pane, session: s.panes[pane] ?? null }));
+}
+
+/** The part of the state that survives a detach, in the layout file's form. */
+export function savedLayoutOf(s: DashState): SavedLayout {
+  const toSaved = (n: LayoutNode): SavedNode =>
+    n.kind === 'pane' ? { session: s.panes[n.id] ?? null } : { split: n.axis, weights: [...n.weights], children: n.children.map(toSaved) };
+  const shown = shownSessions(s);
+  const focus = s.layout.focus === null ? null : paneIds(s.layout).indexOf(s.layout.focus);
+  return {
+    root: s.layout.root === null ? null : toSaved(s.layout.root),
+    focus: focus === null || focus < 0 ? null : focus,
+    zoomed: s.layout.zoomed,
+    closed: s.seen.filter((id) => !shown.includes(id)),
+  };
+}
+
+function restore(s: DashState, saved: SavedLayout, existing: ReadonlySet<string>): DashState {
+  // Fresh pane ids, continuing the counter: ids are never reused within a run.
+  let next = s.nextPane;
+  const panes: Record<PaneId, string | null> = {};
+  const build = (n: SavedNode): LayoutNode => {
+    if ('session' in n) {
+      const id = `p${next++}`;
+      panes[id] = n.session;
+      return { kind: 'pane', id };
+    }
+    return { kind: 'split', axis: n.split, weights: [...n.weights], children: n.children.map(build) };
+  };
+  let layout: Layout = emptyLayout;
+  if (saved.root !== null) {
+    const root = build(saved.root);
+    const ids = paneIds({ root, focus: null, zoomed: false });
+    // Zooming a lone pane is kept off, as toggleZoom does.
+    layout = { root, focus: ids[saved.focus ?? 0] ?? ids[0]!, zoomed: saved.zoomed && root.kind === 'split' };
+  }
+  // A gone session's pane closes as with `x`: its space goes to its sibling, and the focus too
+  // when it had it.
+  for (const [pane, session] of Object.entries(panes)) {
+    if (session === null || existing.has(session)) continue;
+    layout = closePane(layout, pane);
+    delete panes[pane];
+  }
+  const shown = Object.values(panes).filter((x): x is string => x !== null);
+  const closed = saved.closed.filter((id) => existing.has(id) && !shown.includes(id));
+  return { ...s, layout, panes, nextPane: next, seen: [...new Set([...shown, ...closed])], scrolling: {}, copy: {}, lines: {} };
 }

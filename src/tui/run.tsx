@@ -11,10 +11,12 @@ import { createElement } from 'react';
 import { render } from 'ink';
 // The client alone: the daemon's index would load the server, and with it every session module.
 import { connectDaemon } from '../daemon/client.js';
+import { stateHome } from '../paths.js';
 import { App, type ExitReason, type KeyInput } from './app.js';
 import { DaemonSource } from './daemon-source.js';
 import { loadKeymap } from './keymap-config.js';
 import { InkFrameDiff } from './ink-frames.js';
+import { fileLayoutStore, layoutFile } from './layout/persist.js';
 import { detectMultiplexer } from './notify.js';
 import { SYNC_BEGIN, SYNC_END, TerminalPainter } from './terminal/painter.js';
 import { ClockPainter } from './terminal/clock-painter.js';
@@ -42,6 +44,8 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   const keymap = loadKeymap(io.env);
   const client = await connectDaemon(io.env, 'dashboard');
   const source = new DaemonSource(client, { cwd: io.cwd });
+  // One layout per Bridle home (the daemon's state dir), like one tmux server.
+  const layoutStore = fileLayoutStore(layoutFile(stateHome(io.env)));
 
   const listeners = new Set<(data: string) => void>();
   const keys: KeyInput = {
@@ -91,7 +95,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
-  const element = () => createElement(App, { source, keys, size: size(), keymap, notify, notifyOptions: { mux }, onExit: settle, quitAlways: io.quitAlways === true, painter, clockPainter });
+  const element = () => createElement(App, { source, keys, size: size(), keymap, notify, notifyOptions: { mux }, onExit: settle, quitAlways: io.quitAlways === true, painter, clockPainter, layoutStore });
 
   let restored = false;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
@@ -106,6 +110,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   const onSignal = (): void => settle('quit');
   const onCrash = (err: Error): void => {
     restore();
+    layoutStore.flush();
     process.stderr.write(`bridle: ${err.stack ?? err.message}\n`);
     process.exit(1);
   };
@@ -134,6 +139,8 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
   } finally {
     stdout.off('resize', onResize);
     ink.unmount();
+    // Unmounting flushed it already; again in case a save came from unmounting itself.
+    layoutStore.flush();
     // Whatever Ink wrote while unmounting would land after the screen is restored.
     inkDone = true;
     painter.dispose();

@@ -8,6 +8,10 @@ import type { DashboardSource, PendingAsk, PtyHandlers, Snapshot } from '../../s
 import type { StoredEvent } from '../../src/tui/transcript.js';
 import type { AskAnswer } from '../../src/tui/keymap.js';
 import { osc52 } from '../../src/tui/clipboard.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileLayoutStore, layoutFile, parseLayout, serializeLayout, type LayoutStore, type SavedLayout } from '../../src/tui/layout/persist.js';
 
 class FakeSource implements DashboardSource {
   watcher: ((s: Snapshot) => void) | null = null;
@@ -74,7 +78,7 @@ const session = (id: string, agent: string, harness: string, state: SessionSumma
 
 const ASK: PendingAsk = { id: 'a_1', sessionId: 's_head', prompt: 'bash: touch x.txt — needs a human', createdAt: 1, expiresAt: null };
 
-function setup() {
+function setup(layoutStore?: LayoutStore) {
   const source = new FakeSource();
   source.events.set('s_head', [
     ev(1, 'request', { kind: 'user_message', text: 'do the thing' }),
@@ -86,7 +90,7 @@ function setup() {
   const keys = new FakeKeys();
   const exits: ExitReason[] = [];
   const notices: string[] = [];
-  const props = { source, keys, keymap: undefined, notify: (b: string) => void notices.push(b), onExit: (r: ExitReason) => void exits.push(r), clock: () => 1000 };
+  const props = { source, keys, keymap: undefined, notify: (b: string) => void notices.push(b), onExit: (r: ExitReason) => void exits.push(r), clock: () => 1000, layoutStore };
   const r = render(<App {...props} size={{ cols: 120, rows: 30 }} />);
   const snapshot = (asks: PendingAsk[]) => source.watcher?.({ sessions: [session('s_tty', 'tty-agent', 'claude-code', 'working'), session('s_head', 'head-agent', 'bridle', 'asking')], asks });
   return { source, keys, exits, notices, r, props, snapshot };
@@ -222,4 +226,91 @@ test('copy mode: move, select, copy to the clipboard (OSC 52) and the paste buff
     await new Promise((res) => setTimeout(res, 20));
   }
   t.pass();
+});
+
+function layoutDir(t: { teardown(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bridle-app-layout-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The row of the first line of `frame` that contains `text`. */
+const rowOf = (frame: string, text: string): number => frame.split('\n').findIndex((l) => l.includes(text));
+
+test('a saved layout comes back on mount; a split is saved', async (t) => {
+  const file = layoutFile(layoutDir(t));
+  // Stacked, the terminal on top and focused, and a pane for a session that is gone; the default
+  // would put head and tty side by side with head focused.
+  const saved: SavedLayout = {
+    root: { split: 'column', weights: [2, 1], children: [{ session: 's_tty' }, { split: 'row', weights: [1, 1], children: [{ session: 's_head' }, { session: 's_gone' }] }] },
+    focus: 0,
+    zoomed: false,
+    closed: [],
+  };
+  writeFileSync(file, serializeLayout(saved), { mode: 0o600 });
+  const store = fileLayoutStore(file, { debounceMs: 20 });
+  const { keys, r, snapshot } = setup(store);
+  t.teardown(() => r.unmount());
+  snapshot([]);
+  const f = await until(r, (f) => f.includes('hello from the pty') && f.includes('Working on it.'), 'both tiles');
+  const tty = rowOf(f, 'tty-agent claude-code ·');
+  const head = rowOf(f, 'head-agent bridle ·');
+  t.true(tty >= 0 && head > tty, `the terminal's pane above the transcript's:\n${f}`);
+  t.regex(f, /▸ \S+ +tty-agent/, 'the terminal has the focus');
+  t.false(f.includes('(empty)'), 'the gone session left no pane behind');
+  // Opening alone writes nothing: the file is as it was.
+  t.is(readFileSync(file, 'utf8'), serializeLayout(saved));
+
+  // Split right from the terminal: the new (empty) pane is saved, focused, next to it.
+  keys.press('\x02', '%');
+  await until(r, (f) => f.includes('(empty)'), 'the new pane');
+  const deadline = Date.now() + 10_000;
+  let now = parseLayout(readFileSync(file, 'utf8'));
+  while ('problem' in now || JSON.stringify(now.root) === JSON.stringify(saved.root)) {
+    if (Date.now() > deadline) return t.fail(`the split was never saved: ${readFileSync(file, 'utf8')}`);
+    await new Promise((res) => setTimeout(res, 20));
+    now = parseLayout(readFileSync(file, 'utf8'));
+  }
+  t.deepEqual(now, {
+    root: { split: 'column', weights: [2, 1], children: [{ split: 'row', weights: [1, 1], children: [{ session: 's_tty' }, { session: null }] }, { session: 's_head' }] },
+    focus: 1,
+    zoomed: false,
+    closed: [],
+  });
+});
+
+test('a broken layout file: tiled as before, one line in the status bar, the file kept until the layout changes', async (t) => {
+  const file = layoutFile(layoutDir(t));
+  writeFileSync(file, '{"version": 1, "root": {"split"');
+  // A debounce longer than the test: only the unmount's flush writes.
+  const { keys, r, snapshot } = setup(fileLayoutStore(file, { debounceMs: 600_000 }));
+  snapshot([]);
+  const f = await until(r, (f) => f.includes('hello from the pty') && f.includes('Working on it.'), 'both tiles');
+  t.regex(f, /layout not restored: dashboard-layout\.json: not valid JSON/);
+  // The default tiling: side by side, head first.
+  t.is(rowOf(f, 'tty-agent claude-code ·'), rowOf(f, 'head-agent bridle ·'));
+  t.true(f.indexOf('head-agent bridle ·') < f.indexOf('tty-agent claude-code ·'));
+  // A key clears the notice; moving the focus is a change, and then the file is rewritten.
+  keys.press('\x02', 'l');
+  await until(r, (f) => !f.includes('layout not restored') && /▸ \S+ +tty-agent/.test(f), 'the notice gone, focus on the terminal');
+  t.is(readFileSync(file, 'utf8'), '{"version": 1, "root": {"split"', 'not rewritten before the unmount flush');
+  r.unmount();
+  t.deepEqual(parseLayout(readFileSync(file, 'utf8')), {
+    root: { split: 'row', weights: [1, 1], children: [{ session: 's_head' }, { session: 's_tty' }] },
+    focus: 1,
+    zoomed: false,
+    closed: [],
+  });
+});
+
+test('a broken layout file is not overwritten when nothing changes', async (t) => {
+  const dir = layoutDir(t);
+  const file = layoutFile(dir);
+  writeFileSync(file, '{"version": 7}');
+  const { r, snapshot } = setup(fileLayoutStore(file, { debounceMs: 20 }));
+  snapshot([]);
+  await until(r, (f) => f.includes('Working on it.') && f.includes('layout not restored: dashboard-layout.json: format version 7'), 'the tiles and the notice');
+  r.unmount();
+  t.is(readFileSync(file, 'utf8'), '{"version": 7}');
+  t.deepEqual(readdirSync(dir), ['dashboard-layout.json'], 'no temp file either');
 });
