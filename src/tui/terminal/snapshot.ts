@@ -82,8 +82,14 @@ export class RowReader {
           next.push(before);
           continue;
         }
-        const sig = new Uint32Array(n);
-        sig.set(words.length > n ? words.subarray(0, n) : words);
+        // The replaced row's fingerprint buffer is reused (nothing else holds it): a streaming
+        // pane changes every row of every frame, and a new buffer per row was steady garbage.
+        const sig = before && before.sig instanceof Uint32Array && before.sig.length === n ? before.sig : new Uint32Array(n);
+        if (words.length >= n) sig.set(words.subarray(0, n));
+        else {
+          sig.set(words);
+          sig.fill(0, words.length);
+        }
         next.push({ row: { cells: this.cellsFromWords(line, sig, cols), version: this.nextVersion++ }, sig, combined });
         continue;
       }
