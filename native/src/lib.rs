@@ -43,3 +43,20 @@ pub fn explain_profile(json: String) -> napi::Result<serde_json::Value> {
     let plan = compose::compose(&p).map_err(napi::Error::from_reason)?;
     Ok(compose::explain(&plan))
 }
+
+/// Hands memory that the C allocator holds free back to the OS; true when some was returned.
+/// glibc returns freed memory only from the top of its heap, so after a burst of short-lived
+/// buffers (a pane streaming megabytes) the freed middle stays resident until this is called.
+/// Other platforms' allocators return memory on their own: there it does nothing.
+#[napi(js_name = "releaseFreeMemory")]
+pub fn release_free_memory() -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: malloc_trim only walks the allocator's own free lists; it takes its own locks.
+        unsafe { libc::malloc_trim(0) == 1 }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        false
+    }
+}

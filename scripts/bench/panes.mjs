@@ -1,4 +1,4 @@
-// `npm run bench -- panes [--mb N] [--keys N] [--profile DIR]`
+// `npm run bench -- panes [--mb N] [--keys N] [--settle S] [--profile DIR]`
 //
 // The dashboard against tmux, both driven in the same run through a real terminal: a node-pty
 // 200x60 PTY plays the outer terminal, and the bench reads every byte the program writes to it.
@@ -14,7 +14,11 @@
 //      the outer terminal (the dashboard's / tmux client's stdin) for the fourth pane's shell, one
 //      at a time; latency is until the echoed character appears in the outer terminal's output.
 //   3. memory with 8 sessions: RSS of daemon + dashboard (and of the sandboxed children the daemon
-//      started, counted separately), beside tmux server + client with 8 panes.
+//      started, counted separately), beside tmux server + client with 8 panes; measured 2 s after
+//      the last session started and again after 60 s without output (`--settle S`), when the
+//      processes have given back what the bursts used: the dashboard's freed buffers go back
+//      after 1 s of quiet (src/util/memory-return.ts); V8 shrinks its young generation (~32 MB)
+//      on its own within about a minute of idling.
 // Bridle's panes are `command`-harness interactive sessions running bash in the sandbox; tmux's
 // run the same bash unsandboxed. Everything runs in a private temp dir and is cleaned up.
 import fs from 'node:fs';
@@ -36,12 +40,13 @@ const PROMPT = 'bench$';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function parseArgs(args) {
-  const opts = { mb: 50, keys: 300, profile: null };
+  const opts = { mb: 50, keys: 300, settle: 60, profile: null };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const v = args[i + 1];
     if (a === '--mb') opts.mb = Number(v);
     else if (a === '--keys') opts.keys = Number(v);
+    else if (a === '--settle') opts.settle = Number(v);
     else if (a === '--profile') opts.profile = path.resolve(v);
     else throw new Error(`bench panes: unknown argument ${a}`);
     i++;
@@ -478,6 +483,8 @@ process.on('beforeExit', save);\n`,
     await settle(bridle.outer);
     await settle(tmux.outer);
     const children = descendants(bridle.daemonPid);
+    const settledAfter = opts.settle;
+    const memNow = () => ({ daemon: rssKb(bridle.daemonPid), dashboard: rssKb(bridle.dashboardPid), daemonPss: pssKb(bridle.daemonPid), dashboardPss: pssKb(bridle.dashboardPid) });
     const mem = {
       daemon: rssKb(bridle.daemonPid),
       dashboard: rssKb(bridle.dashboardPid),
@@ -488,6 +495,8 @@ process.on('beforeExit', save);\n`,
       tmuxServer: rssKb(tmux.serverPid),
       tmuxClient: rssKb(tmux.outer.proc.pid),
     };
+    await sleep(settledAfter * 1000);
+    const settled = memNow();
 
     const ratio = (b, t) => `${(b / t).toFixed(2)}x tmux`;
     console.log(`\ncat ${(bytes / 1024 / 1024).toFixed(0)} MB until every pane's end marker is on the outer terminal  (goal <= 1.0x tmux)`);
@@ -500,6 +509,7 @@ process.on('beforeExit', save);\n`,
     console.log(`\nRSS with 8 sessions  (goal daemon + dashboard <= 200 MB)`);
     console.log(`  bridle     daemon ${mb(mem.daemon)} MB + dashboard ${mb(mem.dashboard)} MB = ${mb(mem.daemon + mem.dashboard)} MB;  with the daemon's ${mem.childCount} child processes (sandbox wrappers, shells; shared pages counted per process) ${mb(mem.daemon + mem.dashboard + mem.children)} MB`);
     console.log(`             PSS (shared pages split among their processes): daemon ${mb(mem.daemonPss)} MB + dashboard ${mb(mem.dashboardPss)} MB = ${mb(mem.daemonPss + mem.dashboardPss)} MB`);
+    console.log(`  settled    after ${settledAfter} s without output: daemon ${mb(settled.daemon)} MB + dashboard ${mb(settled.dashboard)} MB = ${mb(settled.daemon + settled.dashboard)} MB RSS;  PSS ${mb(settled.daemonPss + settled.dashboardPss)} MB`);
     console.log(`  tmux       server ${mb(mem.tmuxServer)} MB + client ${mb(mem.tmuxClient)} MB = ${mb(mem.tmuxServer + mem.tmuxClient)} MB (shells not counted)   bridle is ${((mem.daemon + mem.dashboard) / (mem.tmuxServer + mem.tmuxClient)).toFixed(1)}x`);
   } finally {
     process.off('SIGINT', onSignal);

@@ -30,6 +30,8 @@ export interface NativeAddon {
   seatbeltProfile(json: string): string;
   /** Composed Landlock rules for a profile on this machine. Throws on an invalid profile. */
   explainProfile(json: string): ExplainResult;
+  /** Returns the C allocator's free memory to the OS (glibc; elsewhere a no-op, false). */
+  releaseFreeMemory(): boolean;
 }
 
 export class NativeUnavailableError extends Error {

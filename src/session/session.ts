@@ -18,6 +18,7 @@ import { storeEventOf } from './events.js';
 import { sessionDir, SESSIONS_GUARD, type DaemonPaths } from './paths.js';
 import { buildEngine } from './policy.js';
 import { PtyBuffer } from './pty-buffer.js';
+import { noteOutputChurn } from '../util/memory-return.js';
 import { sandboxWrap } from './sandbox.js';
 import type { PolicySet } from '../policy/index.js';
 
@@ -328,6 +329,7 @@ export class Session {
       // Subscribed before start: the first bytes of the TUI belong in the buffer too.
       pty.onOutput((bytes) => {
         this.screen.append(bytes);
+        noteOutputChurn(bytes.length);
         for (const v of [...this.viewers]) v.data(bytes);
       });
     } else {

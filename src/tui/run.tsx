@@ -20,6 +20,8 @@ import { fileLayoutStore, layoutFile } from './layout/persist.js';
 import { detectMultiplexer } from './notify.js';
 import { SYNC_BEGIN, SYNC_END, TerminalPainter } from './terminal/painter.js';
 import { ClockPainter } from './terminal/clock-painter.js';
+import { loadNative } from '../sandbox/native.js';
+import { collectGarbage, installMemoryReturn } from '../util/memory-return.js';
 
 restoreLoadEnv();
 
@@ -133,6 +135,9 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
     ink.rerender(element());
   };
   stdout.on('resize', onResize);
+  // Every pane's output is parsed here. The addon and the collector are fetched on the first
+  // release, not at start.
+  const memory = installMemoryReturn({ collect: collectGarbage, release: () => loadNative().releaseFreeMemory() });
 
   try {
     return await ended;
@@ -145,6 +150,7 @@ export async function runDashboard(io: DashboardIO): Promise<DashboardEnd> {
     inkDone = true;
     painter.dispose();
     clockPainter.dispose();
+    memory.dispose();
     for (const s of signals) process.off(s, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('exit', restore);

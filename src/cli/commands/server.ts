@@ -5,6 +5,8 @@ import type { Command, CliIO } from '../command.js';
 import { EXIT_FAIL, EXIT_OK, UsageError } from '../command.js';
 import { DaemonClient, DaemonRunningError, spawnDaemon, startDaemon } from '../../daemon/index.js';
 import { daemonPaths } from '../../session/paths.js';
+import { loadNative } from '../../sandbox/native.js';
+import { installMemoryReturn } from '../../util/memory-return.js';
 
 const usage = `Usage:
   bridle server start     start the daemon in the background (no-op when it runs)
@@ -59,11 +61,14 @@ async function runForeground(argv: string[], io: CliIO): Promise<number> {
     ready.on('error', () => undefined);
     ready.end('ready\n');
   }
+  // The daemon relays every session's output for as long as it runs.
+  const memory = installMemoryReturn({ release: () => loadNative().releaseFreeMemory() });
   const stop = (): void => void daemon.close();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.once('SIGHUP', stop);
   await daemon.closed;
+  memory.dispose();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   process.off('SIGHUP', stop);

@@ -5,6 +5,7 @@
 // flow control towards the PTY.
 import xterm from '@xterm/headless';
 import type { IBufferCell } from '@xterm/headless';
+import { noteOutputChurn } from '../../util/memory-return.js';
 import { FlowController } from './flow.js';
 import { FrameScheduler, systemClock, DEFAULT_FPS, type Clock } from './scheduler.js';
 import { RowReader, rowText, type Row } from './snapshot.js';
@@ -202,6 +203,7 @@ export class TerminalModel {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (bytes.byteLength === 0) return;
     this.flow.queued(bytes.byteLength);
+    noteOutputChurn(bytes.byteLength);
     this.queue.push(bytes);
     if (this.feeding) return;
     this.feeding = true;
