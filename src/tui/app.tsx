@@ -16,9 +16,10 @@ import { SpecPicker } from './components/SpecPicker.js';
 import { StatusBar } from './components/StatusBar.js';
 import { clampCopy, moveCopy, otherEnd, startCopy, type CopyView, type Moved } from './copy/motions.js';
 import { selectionRange, type CopyState } from './copy/selection.js';
+import { findMatch, topShowing, type SearchQuery } from './copy/search.js';
 import { selectedText } from './copy/text.js';
 import { dashReducer, initialDashState, paneOf, panesInOrder, savedLayoutOf, shownSessions, type DashAction, type DashState } from './dashboard-state.js';
-import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type CommandName, type Keymap, type ScrollMotion, type SelectionOp } from './keymap.js';
+import { DEFAULT_KEYMAP, initialResolverState, resolveKey, type Action, type CommandName, type Keymap, type ScrollMotion, type SearchOp, type SelectionOp } from './keymap.js';
 import { parseKeys, type KeyEvent } from './keys.js';
 import type { TerminalModel } from './terminal/model.js';
 import type { PaneRect, TerminalPainter } from './terminal/painter.js';
@@ -96,6 +97,8 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   const [prefixed, setPrefixed] = useState(false);
   /** The last text copied in copy mode: what `prefix ]` types into a pane. */
   const pasteBuffer = useRef<string | null>(null);
+  // The last copy-mode search, for `n` / `N`; kept across copy modes and panes, as tmux does.
+  const lastSearch = useRef<SearchQuery | null>(null);
 
   // The saved layout, read once; applied with the first session list (which says what is gone).
   const [loaded] = useState((): LoadedLayout => layoutStore?.load() ?? { kind: 'none' });
@@ -271,6 +274,62 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
       }
     };
 
+    const say = (text: string): void => {
+      noticeShown.current = true;
+      setNotice(text);
+    };
+
+    /** Moves the copy cursor to the next occurrence of `q` and scrolls it into view when it is not. */
+    const searchFor = (q: SearchQuery): void => {
+      const t = copyTarget();
+      if (!t) return;
+      const m = findMatch(t.model, q, t.state.cursor);
+      if (!m) {
+        act({ type: 'copy', pane: t.pane, state: { ...t.state, match: undefined, prompt: undefined } });
+        say(`not found: ${q.text}`);
+        return;
+      }
+      const top = topShowing(m.line, viewOf(t.model), t.model.length);
+      // A selection in progress grows to the match, as in vi.
+      apply(t.pane, t.model, { state: { cursor: { line: m.line, col: m.col }, anchor: t.state.anchor, lines: t.state.lines, match: m }, top });
+    };
+
+    const search = (op: SearchOp): void => {
+      const t = copyTarget();
+      if (!t) return;
+      if (op === 'down' || op === 'up') {
+        act({ type: 'copy', pane: t.pane, state: { ...t.state, prompt: { text: '', backward: op === 'up' } } });
+        return;
+      }
+      const last = lastSearch.current;
+      if (!last) {
+        say('no search yet: / searches down, ? up');
+        return;
+      }
+      searchFor(op === 'again' ? last : { ...last, backward: !last.backward });
+    };
+
+    /** A key while the search prompt is open: it edits the text; Enter searches, Escape cancels. */
+    const promptKey = (ev: KeyEvent, data: string): void => {
+      const t = copyTarget();
+      const prompt = t?.state.prompt;
+      if (!t || !prompt) return;
+      const edit = (text: string): void => act({ type: 'copy', pane: t.pane, state: { ...t.state, prompt: { ...prompt, text } } });
+      if (ev.key === 'Enter') {
+        if (prompt.text === '') {
+          act({ type: 'copy', pane: t.pane, state: { ...t.state, prompt: undefined } });
+          return;
+        }
+        lastSearch.current = prompt;
+        searchFor(prompt);
+      } else if (ev.key === 'Escape' || ev.key === 'C-c') act({ type: 'copy', pane: t.pane, state: { ...t.state, prompt: undefined } });
+      else if (ev.key === 'Backspace') edit(prompt.text.slice(0, -1));
+      else if (ev.key === 'C-u') edit('');
+      else if (ev.key === 'Space') edit(`${prompt.text} `);
+      else if (ev.key === 'Paste') edit(prompt.text + data.replace(/\x1b\[20[01]~/g, '').replace(/[\r\n]+/g, ' '));
+      else if ([...ev.key].length === 1) edit(prompt.text + ev.key);
+    };
+
     /** `prefix ]`: the paste buffer into the focused pane, as a terminal pastes. */
     const paste = (): void => {
       const text = pasteBuffer.current;
@@ -381,6 +440,9 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
         case 'selection':
           selection(action.op);
           return;
+        case 'search':
+          search(action.op);
+          return;
         case 'exit-scroll':
           exitCopy();
           return;
@@ -431,6 +493,10 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
           continue;
         }
         const pane = state.layout.focus;
+        if (pane !== null && state.scrolling[pane] === true && state.copy[pane]?.prompt) {
+          promptKey(ev, ev.raw);
+          continue;
+        }
         const r = resolveKey(live.current.keymap, resolver.current, ev, {
           askOpen: askFor(focusedSession()) !== undefined,
           scrolling: pane !== null && state.scrolling[pane] === true,
@@ -475,7 +541,8 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
   const clockRows: ClockRow[] = [];
   if (dash.overlay.kind === 'none') listed.forEach((s, y) => s.endedAt === null && clockRows.push({ y, since: s.createdAt, inverse: s.id === focusedId }));
   useLayoutEffect(() => clockPainter?.setRows(clockRows));
-  const hints = notice !== null ? notice : scrolling ? copyHints(keymap) : `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
+  const searchPrompt = scrolling && focus !== null ? dash.copy[focus]?.prompt : undefined;
+  const hints = notice !== null ? notice : searchPrompt ? `${searchPrompt.backward ? 'search up' : 'search down'}: ${searchPrompt.text}\u2581 · Enter search · Escape cancel` : scrolling ? copyHints(keymap) : `${prefix} ? help · ${prefix} c new · ${prefix} % " split · ${prefix} z zoom · ${prefix} d detach${asks.length ? ` · ${prefix} Tab next ask` : ''}`;
 
   return (
     <Box flexDirection="column" width={size.cols} height={size.rows}>
@@ -530,6 +597,7 @@ function copyHints(keymap: Keymap): string {
     ['select-line', 'lines'],
     ['copy-selection', 'copy'],
     ['clear-selection', 'clear'],
+    ['search-down', 'search'],
     ['exit-scroll', 'leave'],
   ];
   const hints = parts.flatMap(([command, what]) => {

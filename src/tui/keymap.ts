@@ -15,6 +15,8 @@ export type AskAnswer = 'allow_once' | 'allow_session' | 'deny_once' | 'deny_ses
 export type ScrollMotion = CopyMotion;
 /** What copy mode does with its selection. */
 export type SelectionOp = 'begin' | 'lines' | 'other-end' | 'copy' | 'clear';
+/** Copy mode's search: open the prompt to search down or up, or repeat the last search. */
+export type SearchOp = 'down' | 'up' | 'again' | 'reverse';
 
 /** What a key asks the dashboard to do. */
 export type Action =
@@ -33,6 +35,7 @@ export type Action =
   | { type: 'answer'; answer: AskAnswer }
   | { type: 'scroll'; motion: ScrollMotion }
   | { type: 'selection'; op: SelectionOp }
+  | { type: 'search'; op: SearchOp }
   | { type: 'exit-scroll' }
   /** Type the paste buffer (the last copied text) into the focused pane. */
   | { type: 'paste-buffer' }
@@ -94,6 +97,10 @@ export const COMMANDS = {
   'other-end': { action: { type: 'selection', op: 'other-end' }, help: 'cursor to the other end of the selection' },
   'copy-selection': { action: { type: 'selection', op: 'copy' }, help: 'copy the selection and leave copy mode' },
   'clear-selection': { action: { type: 'selection', op: 'clear' }, help: 'clear the selection; without one, leave' },
+  'search-down': { action: { type: 'search', op: 'down' }, help: 'search down: type the text, then Enter' },
+  'search-up': { action: { type: 'search', op: 'up' }, help: 'search up: type the text, then Enter' },
+  'search-again': { action: { type: 'search', op: 'again' }, help: 'next match of the last search' },
+  'search-reverse': { action: { type: 'search', op: 'reverse' }, help: 'next match of the last search, the other way' },
   'exit-scroll': { action: { type: 'exit-scroll' }, help: 'leave copy mode' },
 } as const satisfies Record<string, { action: Action; help: string }>;
 
@@ -189,6 +196,10 @@ export const DEFAULT_KEYMAP: Keymap = {
       ['Enter', 'copy-selection'],
       ['y', 'copy-selection'],
       ['Escape', 'clear-selection'],
+      ['/', 'search-down'],
+      ['?', 'search-up'],
+      ['n', 'search-again'],
+      ['N', 'search-reverse'],
       ['q', 'exit-scroll'],
       ['C-c', 'exit-scroll'],
     ]),

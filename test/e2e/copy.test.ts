@@ -6,7 +6,9 @@
 //   1. prefix [ , move (k 0 w), v, e e, y: the two words are on the clipboard, and drawn inverse
 //      while selected;
 //   2. g V j j y: three whole lines from the top of the history (above the live screen);
-//   3. `cat > pasted.txt` in the pane, prefix ]: the program receives the copied lines.
+//   3. `cat > pasted.txt` in the pane, prefix ]: the program receives the copied lines;
+//   4. search: ? line 5 Enter finds the nearest line above (59), n the next one up, N back down;
+//      each match drawn inverse; V y copies the found line; / zzz says it is not found.
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -138,6 +140,32 @@ test.serial('copy mode under tmux: select and copy to the clipboard (OSC 52), fr
   const file = path.join(ws, 'pasted.txt');
   await tmux.until(() => (existsSync(file) ? readFileSync(file, 'utf8') : ''), (c) => c.endsWith('\n') && c.includes('known line 3'), 'cat to write the file');
   t.is(readFileSync(file, 'utf8'), `${lines}\n`);
+
+  // 4. Search up from the prompt, repeat, reverse; copy the line found.
+  tmux.keys('C-b', '[');
+  await tmux.until(() => tmux.screen(), (s) => s.includes('· copy'), 'copy mode for the search');
+  tmux.keys('?');
+  tmux.type('line 5');
+  await tmux.until(() => tmux.screen(), (s) => s.includes('search up: line 5'), 'the search prompt with the typed text');
+  tmux.keys('Enter');
+  // The whole match inverse, the rest of the line not: `known ` ESC[7m `line 5` ESC[0m… `9`.
+  const highlighted = (n: number) => (s: string) => new RegExp(`^known \\x1b\\[7mline 5\\x1b\\[0m(\\x1b\\[[0-9;]*m)*${n}$`, 'm').test(s);
+  await tmux.until(() => tmux.screen(true), highlighted(9), 'the nearest match above, line 59, drawn inverse');
+  tmux.keys('n');
+  await tmux.until(() => tmux.screen(true), highlighted(8), 'n: the next match up, line 58');
+  tmux.keys('N');
+  await tmux.until(() => tmux.screen(true), highlighted(9), 'N: back down to line 59');
+  tmux.keys('V', 'y');
+  await tmux.until(() => tmux.buffer(), (b) => b !== lines, 'the copy of the found line');
+  t.is(tmux.buffer(), 'known line 59');
+  tmux.keys('C-b', '[');
+  await tmux.until(() => tmux.screen(), (s) => s.includes('· copy'), 'copy mode for a search that fails');
+  tmux.keys('/');
+  tmux.type('zzz');
+  tmux.keys('Enter');
+  await tmux.until(() => tmux.screen(), (s) => s.includes('not found: zzz'), 'the search that finds nothing says so');
+  tmux.keys('q');
+  await tmux.until(() => tmux.screen(), (s) => !s.includes('· copy') && s.includes('ready>'), 'copy mode left');
 
   tmux.keys('C-b', 'd');
   await tmux.until(() => tmux.screen(), (s) => s.includes('bridle: detached'), 'detach');

@@ -62,7 +62,7 @@ export function startCopy(buf: CopyBuffer, view: CopyView, program: ProgramCurso
 /** The state with its points inside the buffer (it may have shrunk: alternate screen, resize). */
 export function clampCopy(s: CopyState, buf: CopyBuffer): CopyState {
   const fit = (p: Point): Point => ({ line: clamp(p.line, 0, Math.max(0, buf.length - 1)), col: clamp(p.col, 0, Math.max(0, buf.cols - 1)) });
-  return { cursor: fit(s.cursor), anchor: s.anchor === null ? null : fit(s.anchor), lines: s.lines };
+  return { ...s, cursor: fit(s.cursor), anchor: s.anchor === null ? null : fit(s.anchor) };
 }
 
 export function moveCopy(s0: CopyState, motion: CopyMotion, buf: CopyBuffer, view: CopyView): Moved {
@@ -154,7 +154,8 @@ export function moveCopy(s0: CopyState, motion: CopyMotion, buf: CopyBuffer, vie
   line = clamp(line, 0, last);
   if (keepInView) line = clamp(line, top, Math.min(last, top + rows - 1));
   else top = reveal(top, line, rows, maxTop);
-  return { state: { ...s, cursor: { line, col: settle(lines, line, col) } }, top };
+  // A search's highlight stays only until the cursor moves off it.
+  return { state: { ...s, cursor: { line, col: settle(lines, line, col) }, match: undefined }, top };
 }
 
 /** `o`: the cursor goes to the other end of the selection (the anchor takes its place). */

@@ -2,6 +2,7 @@
 // `line` 0 is the oldest line of history, the live screen is the last `rows` lines — so the
 // cursor and the selection stay on the same text while the view scrolls over it. Renderers (the
 // painter, TerminalPane) turn that into view rows with `copyOverlay`.
+import type { Match, SearchQuery } from './search.js';
 
 /** A cell of the buffer: `line` counts from the oldest history line, `col` from the left. */
 export interface Point {
@@ -16,6 +17,10 @@ export interface CopyState {
   anchor: Point | null;
   /** `V`: whole lines from the anchor's line to the cursor's. */
   lines: boolean;
+  /** The text a search just found, drawn like a selection while there is none; gone on the next move. */
+  match?: Match;
+  /** The search prompt, open after `/` or `?` until Enter or Escape: the text typed so far. */
+  prompt?: SearchQuery;
 }
 
 /** One cell as copy mode reads it: the grapheme ('' for a never-written cell) and its width. */
@@ -59,7 +64,8 @@ export function selectionRange(s: CopyState): SelectionRange | null {
 export function sameCopy(a: CopyState | null | undefined, b: CopyState | null | undefined): boolean {
   if (!a || !b) return !a && !b;
   const samePoint = (x: Point | null, y: Point | null): boolean => (x === null || y === null ? x === y : x.line === y.line && x.col === y.col);
-  return samePoint(a.cursor, b.cursor) && samePoint(a.anchor, b.anchor) && a.lines === b.lines;
+  const sameMatch = (x: Match | undefined, y: Match | undefined): boolean => (!x || !y ? x === y : x.line === y.line && x.col === y.col && x.width === y.width);
+  return samePoint(a.cursor, b.cursor) && samePoint(a.anchor, b.anchor) && a.lines === b.lines && sameMatch(a.match, b.match);
 }
 
 /** Copy mode drawn over a view: the cursor cell and, per view row, the selected columns. */
@@ -76,7 +82,8 @@ export interface CopyOverlay {
  * selection that runs on to the next line reads as one.
  */
 export function copyOverlay(s: CopyState, top: number, rows: number, cols: number): CopyOverlay {
-  const r = selectionRange(s);
+  const selection = selectionRange(s);
+  const r = selection ?? matchRange(s.match);
   const spans: Array<readonly [number, number] | null> = [];
   for (let y = 0; y < rows; y++) {
     const line = top + y;
@@ -89,7 +96,16 @@ export function copyOverlay(s: CopyState, top: number, rows: number, cols: numbe
     spans.push(from < to ? [from, to] : null);
   }
   const cy = s.cursor.line - top;
-  return { cursor: cy >= 0 && cy < rows && cols > 0 ? { x: Math.min(Math.max(0, s.cursor.col), cols - 1), y: cy } : null, spans };
+  // On a match the cursor is its first cell; drawn there (the inverse of the highlight), it would
+  // cut the first character off the match.
+  const onMatch = selection === null && s.match !== undefined && s.match.line === s.cursor.line && s.match.col === s.cursor.col;
+  return { cursor: !onMatch && cy >= 0 && cy < rows && cols > 0 ? { x: Math.min(Math.max(0, s.cursor.col), cols - 1), y: cy } : null, spans };
+}
+
+/** A search match as a range to highlight (both ends inclusive, like a selection). */
+function matchRange(m: Match | undefined): SelectionRange | null {
+  if (!m || m.width <= 0) return null;
+  return { start: { line: m.line, col: m.col }, end: { line: m.line, col: m.col + m.width - 1 }, lines: false };
 }
 
 /** Whether column `x` of a row is drawn selected; a wide character counts as selected by either half. */
