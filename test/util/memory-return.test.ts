@@ -58,41 +58,62 @@ test('collectGarbage collects unreachable objects', async (t) => {
   t.is(ref.deref(), undefined);
 });
 
-test('releases once after a burst, only when output has been quiet', async (t) => {
-  let releases = 0;
-  let collects = 0;
+// The windows below are several times longer than the steps between the calls, so a loaded
+// machine's late timers do not change what happens.
+test('releases once a burst has gone quiet, then collects and releases again after long quiet', async (t) => {
   const order: string[] = [];
   const m = new MemoryReturn({
-    release: () => (releases++, order.push('release'), true),
-    collect: () => void (collects++, order.push('collect')),
+    release: () => (order.push('release'), true),
+    collect: () => void order.push('collect'),
     afterBytes: 1000,
-    quietMs: 40,
+    windowMs: 100,
+    quietBytes: 100,
+    collectAfterMs: 400,
   });
   t.teardown(() => m.dispose());
-  // A steady stream, 100 bytes every 10 ms for 300 ms: never quiet for 40 ms.
-  for (let i = 0; i < 30; i++) {
-    m.noteChurn(100);
+  // A steady stream, 200 bytes every 10 ms for 400 ms: every window is busy.
+  for (let i = 0; i < 40; i++) {
+    m.noteChurn(200);
     await sleep(10);
   }
-  t.is(releases, 0, 'nothing released while output flows');
-  await sleep(150);
-  t.is(releases, 1);
-  t.is(collects, 1);
-  t.deepEqual(order, ['collect', 'release'], 'garbage collected before the release');
-  await sleep(150);
-  t.is(releases, 1, 'one release per burst');
+  t.deepEqual(order, [], 'nothing released while output flows');
+  // Released in the first quiet window (100-200 ms from here), collected 300 ms after that.
+  await sleep(250);
+  t.deepEqual(order, ['release'], 'stage 1: released without a collection');
+  await sleep(650);
+  t.deepEqual(order, ['release', 'collect', 'release'], 'stage 2: collected, then released');
+  await sleep(300);
+  t.is(order.length, 3, 'nothing more until the next burst');
 });
 
-test('a trickle below the threshold releases nothing', async (t) => {
+test('a trickle (a spinner) counts as quiet; a trickle below the burst size releases nothing', async (t) => {
   let releases = 0;
-  const m = new MemoryReturn({ release: () => (releases++, true), afterBytes: 1000, quietMs: 20 });
+  const m = new MemoryReturn({ release: () => (releases++, true), afterBytes: 1000, windowMs: 100, quietBytes: 100 });
   t.teardown(() => m.dispose());
   m.noteChurn(999);
-  await sleep(120);
+  await sleep(300);
   t.is(releases, 0);
   m.noteChurn(1);
-  await sleep(120);
+  // 10 bytes every 20 ms, at most 50 bytes a window: quiet, though never silent.
+  for (let i = 0; i < 25; i++) {
+    m.noteChurn(10);
+    await sleep(20);
+  }
   t.is(releases, 1);
+});
+
+test('the long-quiet collection waits while bursts keep coming', async (t) => {
+  const order: string[] = [];
+  const m = new MemoryReturn({ release: () => (order.push('release'), true), collect: () => void order.push('collect'), afterBytes: 1000, windowMs: 50, quietBytes: 100, collectAfterMs: 600 });
+  t.teardown(() => m.dispose());
+  for (let burst = 0; burst < 3; burst++) {
+    m.noteChurn(5000);
+    await sleep(300);
+  }
+  t.false(order.includes('collect'), 'bursts 300 ms apart never leave 600 ms of quiet');
+  t.is(order.filter((x) => x === 'release').length, 3, 'each burst released once');
+  await sleep(900);
+  t.deepEqual(order.slice(-2), ['collect', 'release']);
 });
 
 test('a release that throws leaves the scheduler working', async (t) => {
@@ -103,7 +124,7 @@ test('a release that throws leaves the scheduler working', async (t) => {
       throw new Error('allocator unavailable');
     },
     afterBytes: 10,
-    quietMs: 10,
+    windowMs: 10,
   });
   t.teardown(() => m.dispose());
   m.noteChurn(10);
