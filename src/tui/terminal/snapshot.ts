@@ -2,7 +2,7 @@
 // same as in the previous snapshot is returned as the very same object, so renderers can skip it
 // by identity (React.memo) — the frame diff happens here, once, not in every component.
 import type { IBuffer, IBufferCell, IBufferLine } from '@xterm/headless';
-import { flagBits, type CellStyle, type Color, type StyleTable } from './style.js';
+import { flagBits, PLAIN, type CellStyle, type Color, type StyleTable } from './style.js';
 
 export interface Cell {
   /** The grapheme shown, '' for an empty cell and for the right half of a wide character. */
@@ -40,6 +40,8 @@ interface RawLine {
 }
 
 const CELL_WORDS = 3;
+/** A never-written cell past the line's end (every StyleTable starts with PLAIN). */
+const BLANK: Cell = Object.freeze({ ch: '', width: 1, style: PLAIN });
 const CODEPOINT_MASK = 0x1fffff;
 const IS_COMBINED = 0x200000;
 const WIDTH_SHIFT = 22;
@@ -64,6 +66,13 @@ export class RowReader {
   /** Interned styles by foreground word, then background word (see cellsFromWords). */
   private readonly byWords = new Map<number, Map<number, CellStyle>>();
   private byWordsSize = 0;
+  /**
+   * Interned cells by style, then content word (code point and width). Cells are immutable, and
+   * a streaming pane re-reads every row of every frame: a new object per cell was the largest
+   * garbage the dashboard made itself, and its collections showed up as slow echoes.
+   */
+  private readonly cellsByStyle = new Map<CellStyle, Map<number, Cell>>();
+  private cellsSize = 0;
 
   constructor(private readonly styles: StyleTable) {}
 
@@ -140,7 +149,7 @@ export class RowReader {
       const fg = words[o + 1]!;
       const bg = words[o + 2]!;
       if (content === 0 && fg === 0 && bg === 0 && x >= line.length) {
-        out.push({ ch: '', width: 1, style: this.styles.get(null, null, 0) });
+        out.push(BLANK);
         continue;
       }
       let byBg = this.byWords.get(fg);
@@ -156,15 +165,32 @@ export class RowReader {
         }
         byBg.set(bg, style);
       }
-      let ch: string;
-      if (content & IS_COMBINED) ch = (this.cell = line.getCell(x, this.cell))!.getChars();
-      else {
-        const cp = content & CODEPOINT_MASK;
-        ch = cp === 0 ? '' : String.fromCodePoint(cp);
+      if (content & IS_COMBINED) {
+        // A grapheme cluster lives outside the words: not interned.
+        out.push({ ch: (this.cell = line.getCell(x, this.cell))!.getChars(), width: content >>> WIDTH_SHIFT, style });
+        continue;
       }
-      out.push({ ch, width: content >>> WIDTH_SHIFT, style });
+      out.push(this.internedCell(content, style));
     }
     return out;
+  }
+
+  /** The one cell for a content word (not combined) in a style. */
+  private internedCell(content: number, style: CellStyle): Cell {
+    let byContent = this.cellsByStyle.get(style);
+    if (!byContent) this.cellsByStyle.set(style, (byContent = new Map()));
+    let cell = byContent.get(content);
+    if (!cell) {
+      const cp = content & CODEPOINT_MASK;
+      cell = { ch: cp === 0 ? '' : String.fromCodePoint(cp), width: content >>> WIDTH_SHIFT, style };
+      if (this.cellsSize++ > 16384) {
+        // Bounded like the styles: a stream of endless distinct characters starts it over.
+        this.cellsByStyle.clear();
+        this.cellsSize = 0;
+      }
+      byContent.set(content, cell);
+    }
+    return cell;
   }
 
   private cells(line: IBufferLine | undefined, cols: number): Cell[] {
