@@ -142,14 +142,15 @@ export class RowReader {
    * only once per distinct pair; the result is the same interned style either way.
    */
   private cellsFromWords(line: IBufferLine, words: Uint32Array, cols: number): Cell[] {
-    const out: Cell[] = [];
+    // Sized once: grown by push, each row's array was reallocated several times.
+    const out = new Array<Cell>(cols);
     for (let x = 0; x < cols; x++) {
       const o = x * CELL_WORDS;
       const content = words[o]!;
       const fg = words[o + 1]!;
       const bg = words[o + 2]!;
       if (content === 0 && fg === 0 && bg === 0 && x >= line.length) {
-        out.push(BLANK);
+        out[x] = BLANK;
         continue;
       }
       let byBg = this.byWords.get(fg);
@@ -167,10 +168,10 @@ export class RowReader {
       }
       if (content & IS_COMBINED) {
         // A grapheme cluster lives outside the words: not interned.
-        out.push({ ch: (this.cell = line.getCell(x, this.cell))!.getChars(), width: content >>> WIDTH_SHIFT, style });
+        out[x] = { ch: (this.cell = line.getCell(x, this.cell))!.getChars(), width: content >>> WIDTH_SHIFT, style };
         continue;
       }
-      out.push(this.internedCell(content, style));
+      out[x] = this.internedCell(content, style);
     }
     return out;
   }
