@@ -251,7 +251,11 @@ export function App({ source, keys, size, keymap = DEFAULT_KEYMAP, notify, notif
       switch (op) {
         case 'begin':
         case 'lines':
-          act({ type: 'copy', pane: t.pane, state: { ...s, anchor: s.cursor, lines: op === 'lines' } });
+          act({ type: 'copy', pane: t.pane, state: { ...s, anchor: s.cursor, lines: op === 'lines', rect: false } });
+          return;
+        case 'rectangle':
+          // As vi's Ctrl-v: a block from the cursor, or the selection made so switched to and from one.
+          act({ type: 'copy', pane: t.pane, state: { ...s, anchor: s.anchor ?? s.cursor, lines: false, rect: s.rect !== true } });
           return;
         case 'other-end':
           apply(t.pane, t.model, otherEnd(s, t.model, viewOf(t.model)));

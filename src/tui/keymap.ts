@@ -14,7 +14,7 @@ export type AskAnswer = 'allow_once' | 'allow_session' | 'deny_once' | 'deny_ses
 /** A copy-mode motion: the copy cursor, or the view (`line-up` and the page motions). */
 export type ScrollMotion = CopyMotion;
 /** What copy mode does with its selection. */
-export type SelectionOp = 'begin' | 'lines' | 'other-end' | 'copy' | 'clear';
+export type SelectionOp = 'begin' | 'lines' | 'rectangle' | 'other-end' | 'copy' | 'clear';
 /** Copy mode's search: open the prompt to search down or up, or repeat the last search. */
 export type SearchOp = 'down' | 'up' | 'again' | 'reverse';
 
@@ -94,6 +94,7 @@ export const COMMANDS = {
   'scroll-bottom': { action: { type: 'scroll', motion: 'bottom' }, help: 'newest line' },
   'begin-selection': { action: { type: 'selection', op: 'begin' }, help: 'start selecting at the cursor' },
   'select-line': { action: { type: 'selection', op: 'lines' }, help: 'select whole lines' },
+  'rectangle-toggle': { action: { type: 'selection', op: 'rectangle' }, help: 'block selection on or off (starts one at the cursor)' },
   'other-end': { action: { type: 'selection', op: 'other-end' }, help: 'cursor to the other end of the selection' },
   'copy-selection': { action: { type: 'selection', op: 'copy' }, help: 'copy the selection and leave copy mode' },
   'clear-selection': { action: { type: 'selection', op: 'clear' }, help: 'clear the selection; without one, leave' },
@@ -192,6 +193,7 @@ export const DEFAULT_KEYMAP: Keymap = {
       ['Space', 'begin-selection'],
       ['v', 'begin-selection'],
       ['V', 'select-line'],
+      ['C-v', 'rectangle-toggle'],
       ['o', 'other-end'],
       ['Enter', 'copy-selection'],
       ['y', 'copy-selection'],

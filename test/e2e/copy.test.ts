@@ -8,7 +8,8 @@
 //   2. g V j j y: three whole lines from the top of the history (above the live screen);
 //   3. `cat > pasted.txt` in the pane, prefix ]: the program receives the copied lines;
 //   4. search: ? line 5 Enter finds the nearest line above (59), n the next one up, N back down;
-//      each match drawn inverse; V y copies the found line; / zzz says it is not found.
+//      each match drawn inverse; V y copies the found line; / zzz says it is not found;
+//   5. a block: g w C-v j j e y copies the same columns of three lines.
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -166,6 +167,15 @@ test.serial('copy mode under tmux: select and copy to the clipboard (OSC 52), fr
   await tmux.until(() => tmux.screen(), (s) => s.includes('not found: zzz'), 'the search that finds nothing says so');
   tmux.keys('q');
   await tmux.until(() => tmux.screen(), (s) => !s.includes('· copy') && s.includes('ready>'), 'copy mode left');
+
+  // 5. A block from the top of the history: the word `line` of the first three lines.
+  tmux.keys('C-b', '[');
+  await tmux.until(() => tmux.screen(), (s) => s.includes('· copy'), 'copy mode for a block');
+  tmux.keys('g', 'w', 'C-v', 'j', 'j', 'e');
+  await tmux.until(() => tmux.screen(), (s) => s.includes('copy (block)'), 'the block shown in the title');
+  tmux.keys('y');
+  await tmux.until(() => tmux.buffer(), (b) => b !== 'known line 59', 'the copy of the block');
+  t.is(tmux.buffer(), 'line\nline\nline');
 
   tmux.keys('C-b', 'd');
   await tmux.until(() => tmux.screen(), (s) => s.includes('bridle: detached'), 'detach');

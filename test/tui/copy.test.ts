@@ -257,3 +257,20 @@ test('the model reports bracketed paste mode (2004) as the program sets it', asy
   await m.drain();
   t.false(m.bracketedPaste);
 });
+
+test('a block (C-v) takes the same columns of each line, trailing blanks dropped, wrapped lines not joined', async (t) => {
+  const m = await model('alpha beta gamma\r\nab\r\nonetwothreefourfive\r\n', 10, 8);
+  t.teardown(() => m.dispose());
+  // Line 0 "alpha beta", line 1 " gamma" (wrapped), line 2 "ab", line 3 "onetwothre", line 4 "efourfive".
+  t.true(m.line(1)!.wrapped);
+  const s: CopyState = { cursor: at(3, 4), anchor: at(0, 1), lines: false, rect: true };
+  const r = selectionRange(s)!;
+  t.deepEqual(r, { start: at(0, 1), end: at(3, 4), lines: false, rect: true });
+  t.is(selectedText(m, r), 'lpha\ngamm\nb\nnetw');
+  // The corners can be any two opposite ones.
+  t.deepEqual(selectionRange({ ...s, cursor: at(0, 4), anchor: at(3, 1) }), r);
+  // Drawn as the same columns on every line of the block.
+  t.deepEqual(copyOverlay(s, 0, 5, 10).spans, [[1, 5], [1, 5], [1, 5], [1, 5], null]);
+  // V wins over a block: whole lines.
+  t.is(selectionRange({ ...s, lines: true })!.rect, undefined);
+});

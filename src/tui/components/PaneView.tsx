@@ -76,7 +76,7 @@ export function PaneView(p: PaneViewProps) {
 function TitleBar(p: PaneViewProps & { width: number }) {
   const s = p.session;
   // One plain string padded to the width, so the focused pane's inverse bar spans the whole row.
-  const text = s ? ` ${s.agent} ${s.harness} · ${STATE_LABEL[s.state]}${p.ask ? ' · ASK' : ''}${p.scrolling ? ` · copy${p.copy?.anchor ? ' (selecting)' : ''}` : ''}  ${s.id}` : ' (empty)';
+  const text = s ? ` ${s.agent} ${s.harness} · ${STATE_LABEL[s.state]}${p.ask ? ' · ASK' : ''}${p.scrolling ? ` · copy${p.copy?.anchor ? (p.copy.rect === true && !p.copy.lines ? ' (block)' : ' (selecting)') : ''}` : ''}  ${s.id}` : ' (empty)';
   const color = p.ask ? 'yellow' : s && !p.focused ? STATE_COLOR[s.state] : undefined;
   return (
     <Box width={p.width} height={1}>

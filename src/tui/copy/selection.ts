@@ -17,6 +17,8 @@ export interface CopyState {
   anchor: Point | null;
   /** `V`: whole lines from the anchor's line to the cursor's. */
   lines: boolean;
+  /** `C-v`: a block, the columns between anchor and cursor on each line between them. */
+  rect?: boolean;
   /** The text a search just found, drawn like a selection while there is none; gone on the next move. */
   match?: Match;
   /** The search prompt, open after `/` or `?` until Enter or Escape: the text typed so far. */
@@ -44,11 +46,15 @@ export interface CopyBuffer {
   line(y: number): TextLine | undefined;
 }
 
-/** A selection in buffer order, both ends inclusive (a tmux / vi selection includes the cursor). */
+/**
+ * A selection in buffer order, both ends inclusive (a tmux / vi selection includes the cursor).
+ * A block (`rect`) is given by its top-left and bottom-right cells.
+ */
 export interface SelectionRange {
   start: Point;
   end: Point;
   lines: boolean;
+  rect?: boolean;
 }
 
 export function comparePoints(a: Point, b: Point): number {
@@ -57,6 +63,11 @@ export function comparePoints(a: Point, b: Point): number {
 
 export function selectionRange(s: CopyState): SelectionRange | null {
   if (s.anchor === null) return null;
+  if (s.rect === true && !s.lines) {
+    const a = s.anchor;
+    const c = s.cursor;
+    return { start: { line: Math.min(a.line, c.line), col: Math.min(a.col, c.col) }, end: { line: Math.max(a.line, c.line), col: Math.max(a.col, c.col) }, lines: false, rect: true };
+  }
   const [start, end] = comparePoints(s.anchor, s.cursor) <= 0 ? [s.anchor, s.cursor] : [s.cursor, s.anchor];
   return { start, end, lines: s.lines };
 }
@@ -65,7 +76,7 @@ export function sameCopy(a: CopyState | null | undefined, b: CopyState | null | 
   if (!a || !b) return !a && !b;
   const samePoint = (x: Point | null, y: Point | null): boolean => (x === null || y === null ? x === y : x.line === y.line && x.col === y.col);
   const sameMatch = (x: Match | undefined, y: Match | undefined): boolean => (!x || !y ? x === y : x.line === y.line && x.col === y.col && x.width === y.width);
-  return samePoint(a.cursor, b.cursor) && samePoint(a.anchor, b.anchor) && a.lines === b.lines && sameMatch(a.match, b.match);
+  return samePoint(a.cursor, b.cursor) && samePoint(a.anchor, b.anchor) && a.lines === b.lines && (a.rect === true) === (b.rect === true) && sameMatch(a.match, b.match);
 }
 
 /** Copy mode drawn over a view: the cursor cell and, per view row, the selected columns. */
@@ -91,8 +102,9 @@ export function copyOverlay(s: CopyState, top: number, rows: number, cols: numbe
       spans.push(null);
       continue;
     }
-    const from = r.lines || line > r.start.line ? 0 : Math.min(r.start.col, cols);
-    const to = r.lines || line < r.end.line ? cols : Math.min(r.end.col + 1, cols);
+    // A block takes the same columns on every line; a stream selection runs to the edge.
+    const from = r.rect ? Math.min(r.start.col, cols) : r.lines || line > r.start.line ? 0 : Math.min(r.start.col, cols);
+    const to = r.rect ? Math.min(r.end.col + 1, cols) : r.lines || line < r.end.line ? cols : Math.min(r.end.col + 1, cols);
     spans.push(from < to ? [from, to] : null);
   }
   const cy = s.cursor.line - top;

@@ -6,6 +6,7 @@
 import type { CopyBuffer, SelectionRange, TextLine } from './selection.js';
 
 export function selectedText(buf: CopyBuffer, r: SelectionRange): string {
+  if (r.rect) return blockText(buf, r);
   const out: string[] = [];
   let current = '';
   const last = Math.min(r.end.line, buf.length - 1);
@@ -25,6 +26,21 @@ export function selectedText(buf: CopyBuffer, r: SelectionRange): string {
     }
   }
   if (current !== '') out.push(current.replace(/ +$/, ''));
+  return out.join('\n');
+}
+
+/**
+ * A block: the same columns of each line, one line of text per buffer line (a block cuts across
+ * wrapped lines, so they are not joined), trailing blanks dropped as in vi.
+ */
+function blockText(buf: CopyBuffer, r: SelectionRange): string {
+  const out: string[] = [];
+  const last = Math.min(r.end.line, buf.length - 1);
+  for (let y = Math.max(0, r.start.line); y <= last; y++) {
+    const line = buf.line(y);
+    if (!line) break;
+    out.push(segment(line, r.start.col, r.end.col, false).replace(/ +$/, ''));
+  }
   return out.join('\n');
 }
 
