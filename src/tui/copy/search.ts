@@ -3,17 +3,16 @@
 // at either end as tmux does. Plain text, not a pattern: what a person types after `/` is what
 // they saw on the screen. Smart case: a query without capital letters matches either case.
 //
-// Each buffer line is searched on its own, so text that the program's output wrapped at the
-// pane's edge is found only within one screen line.
+// Text the program wrapped at the pane's edge is searched as the one line it was written as, so
+// a match may start on one screen line and end on the next, as in tmux.
 import type { CopyView } from './motions.js';
-import type { CopyBuffer, Point, TextLine } from './selection.js';
+import { comparePoints, type CopyBuffer, type Point } from './selection.js';
 
-/** An occurrence: where it starts and how many columns it covers. */
+/** An occurrence: its first cell and its last (inclusive; a wide character's right half). */
 export interface Match {
   line: number;
   col: number;
-  /** Width in columns (a wide character counts two). */
-  width: number;
+  end: Point;
 }
 
 export interface SearchQuery {
@@ -31,22 +30,21 @@ export function findMatch(buf: CopyBuffer, query: SearchQuery, from: Point): Mat
   const fold = query.text === query.text.toLowerCase();
   const needle = fold ? query.text.toLowerCase() : query.text;
   const n = buf.length;
-  const start = Math.min(Math.max(0, from.line), n - 1);
-  // Every line once, starting and ending on the cursor's line: there, first the part past the
+  const origin = { line: Math.min(Math.max(0, from.line), n - 1), col: from.col };
+  const home = logicalLine(buf, origin.line);
+  // Every logical line once, starting and ending on the cursor's: there, first the part past the
   // cursor in the search's direction, and after the wrap-around the part before it.
-  for (let i = 0; i <= n; i++) {
-    const y = query.backward ? (start - i + n) % n : (start + i) % n;
-    const line = buf.line(y);
-    if (!line) continue;
-    const text = lineText(line, fold);
+  let [a, b] = home;
+  for (let i = 0; ; i++) {
+    const text = logicalText(buf, a, b, fold);
     const first = i === 0;
-    const wrapped = i === n;
+    const last = i > 0 && a === home[0];
     const found = query.backward
-      ? lastBefore(text, needle, first ? from.col : Infinity, wrapped ? from.col : -Infinity)
-      : firstAfter(text, needle, first ? from.col : -Infinity, wrapped ? from.col : Infinity);
-    if (found !== null) return { line: y, col: found.col, width: found.width };
+      ? lastBefore(text, needle, first ? origin : null, last ? origin : null)
+      : firstAfter(text, needle, first ? origin : null, last ? origin : null);
+    if (found !== null || last) return found;
+    [a, b] = query.backward ? logicalLine(buf, a === 0 ? n - 1 : a - 1) : logicalLine(buf, b + 1 >= n ? 0 : b + 1);
   }
-  return null;
 }
 
 /** The top of a view that shows `line`: the view as it is when the line is in it, else centered on it. */
@@ -56,55 +54,71 @@ export function topShowing(line: number, view: CopyView, length: number): number
   return Math.min(Math.max(0, line - Math.floor(rows / 2)), Math.max(0, length - rows));
 }
 
-/** A line as searchable text, with the column each character starts at. */
+/** The buffer lines `[first, last]` of the logical line that buffer line `y` is part of. */
+function logicalLine(buf: CopyBuffer, y: number): [number, number] {
+  let first = y;
+  while (first > 0 && buf.line(first)?.wrapped === true) first--;
+  let last = y;
+  while (last + 1 < buf.length && buf.line(last + 1)?.wrapped === true) last++;
+  return [first, last];
+}
+
+/** A logical line as searchable text, with the cells each character covers. */
 interface LineText {
   text: string;
-  /** `cols[i]`: the column of the character starting at string index i (UTF-16 units). */
-  cols: number[];
-  /** `ends[i]`: the column after the character at string index i. */
-  ends: number[];
+  /** `starts[i]`: the cell where the character starting at string index i (UTF-16 units) begins. */
+  starts: Point[];
+  /** `ends[i]`: the last cell of the character at string index i. */
+  ends: Point[];
 }
 
-function lineText(line: TextLine, fold: boolean): LineText {
+function logicalText(buf: CopyBuffer, first: number, last: number, fold: boolean): LineText {
   let text = '';
-  const cols: number[] = [];
-  const ends: number[] = [];
-  line.cells.forEach((cell, x) => {
-    // The cell a wide character covers has no text of its own.
-    if (cell.width === 0) return;
-    const ch = cell.ch === '' ? ' ' : fold ? cell.ch.toLowerCase() : cell.ch;
-    for (let k = 0; k < ch.length; k++) {
-      cols.push(x);
-      ends.push(x + Math.max(1, cell.width));
+  const starts: Point[] = [];
+  const ends: Point[] = [];
+  for (let y = first; y <= last; y++) {
+    const cells = buf.line(y)?.cells ?? [];
+    // A row that continues below ends where its text does: a wide character that did not fit
+    // at the edge left a never-written cell there, which is no space in what was written.
+    let width = cells.length;
+    if (y < last) while (width > 0 && cells[width - 1]!.ch === '') width--;
+    for (let x = 0; x < width; x++) {
+      const cell = cells[x]!;
+      // The cell a wide character covers has no text of its own.
+      if (cell.width === 0) continue;
+      const ch = cell.ch === '' ? ' ' : fold ? cell.ch.toLowerCase() : cell.ch;
+      const end = { line: y, col: x + Math.max(1, cell.width) - 1 };
+      for (let k = 0; k < ch.length; k++) {
+        starts.push({ line: y, col: x });
+        ends.push(end);
+      }
+      text += ch;
     }
-    text += ch;
-  });
-  return { text, cols, ends };
+  }
+  return { text, starts, ends };
 }
 
-type Found = { col: number; width: number } | null;
-
-function at(t: LineText, i: number, needle: string): { col: number; width: number } {
-  const col = t.cols[i]!;
-  return { col, width: t.ends[i + needle.length - 1]! - col };
+function at(t: LineText, i: number, needle: string): Match {
+  const start = t.starts[i]!;
+  return { line: start.line, col: start.col, end: t.ends[i + needle.length - 1]! };
 }
 
-/** The first occurrence starting after column `after` and at or before column `atMost`. */
-function firstAfter(t: LineText, needle: string, after: number, atMost: number): Found {
+/** The first occurrence starting after `after` and at or before `atMost` (null: no bound). */
+function firstAfter(t: LineText, needle: string, after: Point | null, atMost: Point | null): Match | null {
   for (let i = t.text.indexOf(needle); i !== -1; i = t.text.indexOf(needle, i + 1)) {
-    const col = t.cols[i]!;
-    if (col > atMost) return null;
-    if (col > after) return at(t, i, needle);
+    const start = t.starts[i]!;
+    if (atMost && comparePoints(start, atMost) > 0) return null;
+    if (!after || comparePoints(start, after) > 0) return at(t, i, needle);
   }
   return null;
 }
 
-/** The last occurrence starting before column `before` and at or after column `atLeast`. */
-function lastBefore(t: LineText, needle: string, before: number, atLeast: number): Found {
+/** The last occurrence starting before `before` and at or after `atLeast` (null: no bound). */
+function lastBefore(t: LineText, needle: string, before: Point | null, atLeast: Point | null): Match | null {
   for (let i = t.text.lastIndexOf(needle); i !== -1; i = i === 0 ? -1 : t.text.lastIndexOf(needle, i - 1)) {
-    const col = t.cols[i]!;
-    if (col < atLeast) return null;
-    if (col < before) return at(t, i, needle);
+    const start = t.starts[i]!;
+    if (atLeast && comparePoints(start, atLeast) < 0) return null;
+    if (!before || comparePoints(start, before) < 0) return at(t, i, needle);
   }
   return null;
 }

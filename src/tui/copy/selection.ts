@@ -75,7 +75,7 @@ export function selectionRange(s: CopyState): SelectionRange | null {
 export function sameCopy(a: CopyState | null | undefined, b: CopyState | null | undefined): boolean {
   if (!a || !b) return !a && !b;
   const samePoint = (x: Point | null, y: Point | null): boolean => (x === null || y === null ? x === y : x.line === y.line && x.col === y.col);
-  const sameMatch = (x: Match | undefined, y: Match | undefined): boolean => (!x || !y ? x === y : x.line === y.line && x.col === y.col && x.width === y.width);
+  const sameMatch = (x: Match | undefined, y: Match | undefined): boolean => (!x || !y ? x === y : x.line === y.line && x.col === y.col && x.end.line === y.end.line && x.end.col === y.end.col);
   return samePoint(a.cursor, b.cursor) && samePoint(a.anchor, b.anchor) && a.lines === b.lines && (a.rect === true) === (b.rect === true) && sameMatch(a.match, b.match);
 }
 
@@ -116,8 +116,8 @@ export function copyOverlay(s: CopyState, top: number, rows: number, cols: numbe
 
 /** A search match as a range to highlight (both ends inclusive, like a selection). */
 function matchRange(m: Match | undefined): SelectionRange | null {
-  if (!m || m.width <= 0) return null;
-  return { start: { line: m.line, col: m.col }, end: { line: m.line, col: m.col + m.width - 1 }, lines: false };
+  if (!m) return null;
+  return { start: { line: m.line, col: m.col }, end: m.end, lines: false };
 }
 
 /** Whether column `x` of a row is drawn selected; a wide character counts as selected by either half. */
