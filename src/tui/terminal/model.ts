@@ -7,6 +7,7 @@ import xterm from '@xterm/headless';
 import type { IBufferCell } from '@xterm/headless';
 import { noteOutputChurn } from '../../util/memory-return.js';
 import { FlowController } from './flow.js';
+import { reuseRecycledLineMaps } from './line-recycling.js';
 import { FrameScheduler, systemClock, DEFAULT_FPS, type Clock } from './scheduler.js';
 import { RowReader, rowText, type Row } from './snapshot.js';
 import { StyleTable } from './style.js';
@@ -145,6 +146,7 @@ export class TerminalModel {
       scrollback: options.scrollback ?? DEFAULT_SCROLLBACK,
       allowProposedApi: true,
     });
+    reuseRecycledLineMaps(this.term);
     this.flow = new FlowController({
       high: options.highWater ?? DEFAULT_HIGH_WATER,
       low: options.lowWater ?? DEFAULT_LOW_WATER,
