@@ -74,36 +74,49 @@ function makeFile(file, mb) {
   return written;
 }
 
-/** The outer terminal: a PTY whose output the bench reads and searches. */
+/**
+ * The outer terminal: a PTY whose output the bench reads and searches. The bench's own work per
+ * chunk is kept small and nearly allocation-free — a garbage collection here while an echo is on
+ * its way is counted in that echo's latency, for Bridle and tmux alike.
+ */
 class Outer {
   constructor(file, args, env, cwd) {
     this.proc = pty.spawn(file, args, { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd, env, encoding: null });
+    /** The last bytes before the current chunk, as text, so a needle may straddle two chunks. */
     this.tail = '';
-    this.recent = '';
+    /** The most recent chunks, about 4000 bytes, for the message when a wait times out. */
+    this.recent = [];
+    this.recentBytes = 0;
     this.bytes = 0;
     this.watchers = new Set();
     this.exited = new Promise((resolve) => this.proc.onExit(resolve));
     this.proc.onData((data) => {
       this.bytes += data.length;
-      const s = this.tail + data.toString('latin1');
-      this.tail = s.slice(-256);
-      this.recent = (this.recent + data.toString('latin1')).slice(-4000);
-      for (const w of [...this.watchers]) w(s, data);
+      this.recent.push(data);
+      this.recentBytes += data.length;
+      while (this.recentBytes - this.recent[0].length >= 4000) this.recentBytes -= this.recent.shift().length;
+      // Watchers that search text get it on demand: tail + chunk, made once per chunk.
+      let text = null;
+      const tail = this.tail;
+      const textOf = () => (text ??= tail + data.toString('latin1'));
+      this.tail = data.length >= 256 ? data.subarray(data.length - 256).toString('latin1') : (tail + data.toString('latin1')).slice(-256);
+      for (const w of [...this.watchers]) w(textOf, data);
     });
   }
 
   /** Resolves with the time the first output containing `needle` arrived (after this call). */
   waitFor(needle, timeoutMs = 60_000) {
     return new Promise((resolve, reject) => {
-      const w = (s) => {
-        if (!s.includes(needle)) return;
+      const w = (textOf) => {
+        if (!textOf().includes(needle)) return;
         clearTimeout(timer);
         this.watchers.delete(w);
         resolve(performance.now());
       };
       const timer = setTimeout(() => {
         this.watchers.delete(w);
-        const text = this.recent.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, '').replace(/\x1b[\]P][^\x07\x1b]*(\x07|\x1b\\)/g, '');
+        const recent = Buffer.concat(this.recent).toString('latin1').slice(-4000);
+        const text = recent.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, '').replace(/\x1b[\]P][^\x07\x1b]*(\x07|\x1b\\)/g, '');
         reject(new Error(`timed out waiting for ${JSON.stringify(needle)} on the outer terminal; its last output:\n${text.slice(-1500)}`));
       }, timeoutMs);
       this.watchers.add(w);
@@ -123,29 +136,49 @@ class Outer {
   }
 }
 
+/** The states of a terminal byte stream that printableFilter and printableScanner walk. */
+const TEXT = 0;
+const ESC = 1;
+const CSI = 2;
+const STRING = 3; // OSC / DCS, until BEL or ST
+const STRING_ESC = 4;
+
+function nextState(state, b) {
+  if (state === TEXT) return b === 0x1b ? ESC : TEXT;
+  if (state === ESC) return b === 0x5b ? CSI : b === 0x5d || b === 0x50 ? STRING : TEXT;
+  if (state === CSI) return b >= 0x40 && b <= 0x7e ? TEXT : CSI;
+  if (state === STRING) return b === 0x07 ? TEXT : b === 0x1b ? STRING_ESC : STRING;
+  return b === 0x5c ? TEXT : STRING;
+}
+
 /**
  * Printable characters of a terminal byte stream: escape sequences (CSI, OSC, DCS, two-byte ESC)
  * are skipped, state kept across chunks.
  */
 function printableFilter() {
-  let state = 0; // 0 text, 1 after ESC, 2 CSI, 3 string (OSC/DCS) until BEL or ST, 4 ESC inside string
+  let state = TEXT;
   return (buf) => {
     let out = '';
     for (let i = 0; i < buf.length; i++) {
       const b = buf[i];
-      if (state === 0) {
-        if (b === 0x1b) state = 1;
-        else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-      } else if (state === 1) {
-        state = b === 0x5b ? 2 : b === 0x5d || b === 0x50 ? 3 : 0;
-      } else if (state === 2) {
-        if (b >= 0x40 && b <= 0x7e) state = 0;
-      } else if (state === 3) {
-        if (b === 0x07) state = 0;
-        else if (b === 0x1b) state = 4;
-      } else state = b === 0x5c ? 0 : 3;
+      if (state === TEXT && b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+      state = nextState(state, b);
     }
     return out;
+  };
+}
+
+/** Like printableFilter, but only says whether the printable text of a chunk holds byte `code`: no strings made. */
+function printableScanner(code) {
+  let state = TEXT;
+  return (buf) => {
+    let found = false;
+    for (let i = 0; i < buf.length; i++) {
+      const b = buf[i];
+      if (state === TEXT && b === code) found = true;
+      state = nextState(state, b);
+    }
+    return found;
   };
 }
 
@@ -164,7 +197,7 @@ function percentiles(samples) {
 async function echoLatency(outer, n) {
   const filter = printableFilter();
   let seen = '';
-  const collect = (_s, data) => (seen += filter(data));
+  const collect = (_text, data) => (seen += filter(data));
   outer.watchers.add(collect);
   await sleep(500);
   outer.watchers.delete(collect);
@@ -181,9 +214,9 @@ async function echoLatency(outer, n) {
     }
     const c = letters[onLine++];
     const got = new Promise((resolve) => {
-      const f = printableFilter();
-      const w = (_s, data) => {
-        if (!f(data).includes(c)) return;
+      const sees = printableScanner(c.charCodeAt(0));
+      const w = (_text, data) => {
+        if (!sees(data)) return;
         outer.watchers.delete(w);
         clearTimeout(timer);
         resolve(performance.now());
