@@ -24,7 +24,7 @@ test('the patch is in place for the pinned xterm (another version needs it re-ch
   t.true(reuseRecycledLineMaps(term));
 });
 
-test('a recycled line keeps its empty maps, and gets its own when the copied line has entries', async (t) => {
+test('a recycled line keeps its empty maps, and gets a new empty one once it held an entry', async (t) => {
   const term = new Terminal({ cols: 10, rows: 3, scrollback: 2, allowProposedApi: true });
   t.teardown(() => term.dispose());
   t.true(reuseRecycledLineMaps(term));

@@ -70,3 +70,36 @@ test('a row keeps its identity until its content changes, on both paths', async 
     term.dispose();
   }
 });
+
+test('cells are interned by style and character, also after the table starts over', async (t) => {
+  // Two rows with the same red "ab", then more distinct characters than the table keeps (16384),
+  // then the red "ab" again: each read of the same character in the same style is one object.
+  const term = new Terminal({ cols: 40, rows: 4, allowProposedApi: true, scrollback: 0 });
+  t.teardown(() => term.dispose());
+  const write = (text: string) => new Promise<void>((r) => term.write(text, r));
+  const reader = new RowReader(new StyleTable());
+  await write('\x1b[31mab\r\nab\x1b[0m');
+  const [one, two] = reader.read(term.buffer.active, 0, 2, 40);
+  t.is(one!.cells[0], two!.cells[0], 'the same red a');
+  t.is(one!.cells[1], two!.cells[1], 'the same red b');
+  t.not(one!.cells[0], one!.cells[1]);
+  // 17,000 distinct CJK characters, 20 to a row; each row read twice (the reader told to forget
+  // the first read, so the second builds the row again from the table). Only the row in which the
+  // table starts over may differ: its cells read before that point are gone with the old table.
+  let differing = 0;
+  for (let k = 0; k < 17_000; k += 20) {
+    const row = Array.from({ length: 20 }, (_, i) => String.fromCodePoint(0x4e00 + k + i)).join('');
+    await write(`\x1b[H${row}`);
+    const first = reader.read(term.buffer.active, 0, 1, 40)[0]!;
+    reader.invalidate();
+    const again = reader.read(term.buffer.active, 0, 1, 40)[0]!;
+    t.not(first, again);
+    if (!first.cells.every((c, x) => c === again.cells[x])) differing++;
+  }
+  t.is(differing, 1, 'the table started over once, and every other row was read from it');
+  await write('\x1b[H\x1b[2J\x1b[31mab\r\nab\x1b[0m');
+  const [three, four] = reader.read(term.buffer.active, 0, 2, 40);
+  t.is(three!.cells[0]!.ch, 'a');
+  t.is(three!.cells[0], four!.cells[0], 'interned again after the table started over');
+  t.is(three!.cells[1], four!.cells[1]);
+});

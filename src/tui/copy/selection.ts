@@ -75,7 +75,7 @@ export function selectionRange(s: CopyState): SelectionRange | null {
 export function sameCopy(a: CopyState | null | undefined, b: CopyState | null | undefined): boolean {
   if (!a || !b) return !a && !b;
   const samePoint = (x: Point | null, y: Point | null): boolean => (x === null || y === null ? x === y : x.line === y.line && x.col === y.col);
-  const sameMatch = (x: Match | undefined, y: Match | undefined): boolean => (!x || !y ? x === y : x.line === y.line && x.col === y.col && x.end.line === y.end.line && x.end.col === y.end.col);
+  const sameMatch = (x: Match | undefined, y: Match | undefined): boolean => (!x || !y ? x === y : samePoint(x, y) && samePoint(x.end, y.end));
   return samePoint(a.cursor, b.cursor) && samePoint(a.anchor, b.anchor) && a.lines === b.lines && (a.rect === true) === (b.rect === true) && sameMatch(a.match, b.match);
 }
 

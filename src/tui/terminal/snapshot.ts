@@ -178,19 +178,18 @@ export class RowReader {
 
   /** The one cell for a content word (not combined) in a style. */
   private internedCell(content: number, style: CellStyle): Cell {
+    const known = this.cellsByStyle.get(style)?.get(content);
+    if (known) return known;
+    if (this.cellsSize++ > 16384) {
+      // Bounded like the styles: a stream of endless distinct characters starts it over.
+      this.cellsByStyle.clear();
+      this.cellsSize = 1;
+    }
     let byContent = this.cellsByStyle.get(style);
     if (!byContent) this.cellsByStyle.set(style, (byContent = new Map()));
-    let cell = byContent.get(content);
-    if (!cell) {
-      const cp = content & CODEPOINT_MASK;
-      cell = { ch: cp === 0 ? '' : String.fromCodePoint(cp), width: content >>> WIDTH_SHIFT, style };
-      if (this.cellsSize++ > 16384) {
-        // Bounded like the styles: a stream of endless distinct characters starts it over.
-        this.cellsByStyle.clear();
-        this.cellsSize = 0;
-      }
-      byContent.set(content, cell);
-    }
+    const cp = content & CODEPOINT_MASK;
+    const cell: Cell = { ch: cp === 0 ? '' : String.fromCodePoint(cp), width: content >>> WIDTH_SHIFT, style };
+    byContent.set(content, cell);
     return cell;
   }
 
