@@ -301,7 +301,9 @@ test('waitForAnswer resolves with the human answer, or a deny at the deadline', 
   const { session: s, human } = session('name: p\ncommand: "git push*"\naction: ask', { askTimeoutMs: 20 });
   const d1 = s.evaluate(bash('git push'));
   const waiting = s.waitForAnswer(d1.ask!.id);
-  human.answer(d1.ask!.id, 'allow_once');
+  // Answered just before the deadline, by the deadline's own clock: with the wall clock, a loaded
+  // machine's pause of 20 ms between asking and answering made this answer late (a deny).
+  human.answer(d1.ask!.id, 'allow_once', d1.ask!.deadline - 1);
   t.is((await waiting).action, 'allow');
   const d2 = s.evaluate(bash('git push'));
   const timedOut = await s.waitForAnswer(d2.ask!.id);
